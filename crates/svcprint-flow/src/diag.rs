@@ -88,7 +88,11 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn with_cap(cap: usize) -> Self {
-        Diagnostics { kept: Vec::new(), counts: BTreeMap::new(), cap }
+        Diagnostics {
+            kept: Vec::new(),
+            counts: BTreeMap::new(),
+            cap,
+        }
     }
 
     pub fn push(&mut self, d: Diagnostic) {

@@ -64,7 +64,13 @@ mod tests {
     #[test]
     fn parses_common_notations_to_the_same_address() {
         let want = Mac([0x60, 0x01, 0x94, 0x54, 0x6b, 0xe8]);
-        for s in ["60:01:94:54:6b:e8", "60-01-94-54-6B-E8", "6001.9454.6be8", "600194546BE8", " 60:1:94:54:6b:e8 "] {
+        for s in [
+            "60:01:94:54:6b:e8",
+            "60-01-94-54-6B-E8",
+            "6001.9454.6be8",
+            "600194546BE8",
+            " 60:1:94:54:6b:e8 ",
+        ] {
             assert_eq!(Mac::parse(s), Some(want), "{s}");
         }
         assert_eq!(want.to_string(), "60:01:94:54:6b:e8");
@@ -72,7 +78,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        for s in ["", "60:01:94:54:6b", "60:01:94:54:6b:e8:00", "zz:01:94:54:6b:e8", "600:1:94:54:6b:e8", "60019454"] {
+        for s in [
+            "",
+            "60:01:94:54:6b",
+            "60:01:94:54:6b:e8:00",
+            "zz:01:94:54:6b:e8",
+            "600:1:94:54:6b:e8",
+            "60019454",
+        ] {
             assert_eq!(Mac::parse(s), None, "{s}");
         }
     }

@@ -49,7 +49,13 @@ pub struct FlowRecord {
 
 impl FlowRecord {
     /// A record with the given 5-tuple and times and everything optional unset.
-    pub fn new(start_ms: i64, end_ms: i64, protocol: u8, src: (IpAddr, u16), dst: (IpAddr, u16)) -> Self {
+    pub fn new(
+        start_ms: i64,
+        end_ms: i64,
+        protocol: u8,
+        src: (IpAddr, u16),
+        dst: (IpAddr, u16),
+    ) -> Self {
         FlowRecord {
             start_ms,
             end_ms,
@@ -75,7 +81,8 @@ impl FlowRecord {
 
     /// Forward plus reverse packets (method.md M4 min_packets).
     pub fn total_packets(&self) -> u64 {
-        self.packets.saturating_add(self.reverse_packets.unwrap_or(0))
+        self.packets
+            .saturating_add(self.reverse_packets.unwrap_or(0))
     }
 
     /// True when the record is a biflow: it carries reverse counters (even zero)

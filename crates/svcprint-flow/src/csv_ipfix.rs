@@ -1,0 +1,1066 @@
+//! Streaming decoder for CSV files whose header names the columns with IPFIX
+//! information-element names (RFC 7012 / RFC 5103 `reverse…`), as YAF's CSV output and
+//! the UNSW IoT IPFIX corpus write them.
+//!
+//! Framing first, then parsing inside the frame: a small state machine cuts the byte
+//! stream into rows (a `\n` outside a quoted field ends a row; quoted fields may hold
+//! commas, doubled quotes and newlines), tracks each row's first line and byte offset,
+//! and refuses to buffer a row past [`Limits::max_line_bytes`]. Each complete row is
+//! then split into fields by `csv-core`. The first non-blank row is the header; it is
+//! compiled once into a [`Plan`] (column index per role) and every data row is decoded
+//! through it. Buffers (row, fields, field ends) are reused from row to row.
+
+use crate::diag::{DiagKind, Diagnostic, Diagnostics};
+use crate::limits::Limits;
+use crate::mac::Mac;
+use crate::record::{FlowRecord, Position};
+use crate::value::{
+    excerpt, parse_protocol, parse_tcp_flags, parse_time_ms, parse_u64, parse_uint, TimeUnit,
+};
+use std::net::IpAddr;
+
+/// What a header column means to the decoder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Col {
+    Start(TimeUnit),
+    End(TimeUnit),
+    Proto,
+    SrcV4,
+    DstV4,
+    SrcV6,
+    DstV6,
+    SrcPort,
+    DstPort,
+    SrcMac,
+    DstMac,
+    PostSrcMac,
+    PostDstMac,
+    PacketsTotal,
+    PacketsDelta,
+    OctetsTotal,
+    OctetsDelta,
+    RevPacketsTotal,
+    RevPacketsDelta,
+    RevOctetsTotal,
+    RevOctetsDelta,
+    InitFlags,
+    UnionFlags,
+    RevInitFlags,
+    TcpControlBits,
+    IcmpV4,
+    IcmpV6,
+}
+
+/// IPFIX information-element names the decoder reads (matched ignoring ASCII case).
+const COLUMNS: &[(&str, Col)] = &[
+    ("flowStartMilliseconds", Col::Start(TimeUnit::Milliseconds)),
+    ("flowEndMilliseconds", Col::End(TimeUnit::Milliseconds)),
+    ("flowStartSeconds", Col::Start(TimeUnit::Seconds)),
+    ("flowEndSeconds", Col::End(TimeUnit::Seconds)),
+    ("flowStartMicroseconds", Col::Start(TimeUnit::Microseconds)),
+    ("flowEndMicroseconds", Col::End(TimeUnit::Microseconds)),
+    ("flowStartNanoseconds", Col::Start(TimeUnit::Nanoseconds)),
+    ("flowEndNanoseconds", Col::End(TimeUnit::Nanoseconds)),
+    ("protocolIdentifier", Col::Proto),
+    ("sourceIPv4Address", Col::SrcV4),
+    ("destinationIPv4Address", Col::DstV4),
+    ("sourceIPv6Address", Col::SrcV6),
+    ("destinationIPv6Address", Col::DstV6),
+    ("sourceTransportPort", Col::SrcPort),
+    ("destinationTransportPort", Col::DstPort),
+    ("sourceMacAddress", Col::SrcMac),
+    ("destinationMacAddress", Col::DstMac),
+    ("postSourceMacAddress", Col::PostSrcMac),
+    ("postDestinationMacAddress", Col::PostDstMac),
+    ("packetTotalCount", Col::PacketsTotal),
+    ("packetDeltaCount", Col::PacketsDelta),
+    ("octetTotalCount", Col::OctetsTotal),
+    ("octetDeltaCount", Col::OctetsDelta),
+    ("reversePacketTotalCount", Col::RevPacketsTotal),
+    ("reversePacketDeltaCount", Col::RevPacketsDelta),
+    ("reverseOctetTotalCount", Col::RevOctetsTotal),
+    ("reverseOctetDeltaCount", Col::RevOctetsDelta),
+    ("initialTCPFlags", Col::InitFlags),
+    ("unionTCPFlags", Col::UnionFlags),
+    ("reverseInitialTCPFlags", Col::RevInitFlags),
+    ("tcpControlBits", Col::TcpControlBits),
+    ("icmpTypeCodeIPv4", Col::IcmpV4),
+    ("icmpTypeCodeIPv6", Col::IcmpV6),
+];
+
+/// The required columns, as the `MissingColumn` diagnostic names them.
+const REQUIRED_START: &str =
+    "a start time (flowStartMilliseconds, flowStartSeconds, flowStartMicroseconds or flowStartNanoseconds)";
+const REQUIRED_PROTO: &str = "protocolIdentifier";
+const REQUIRED_SRC: &str = "a source address (sourceIPv4Address or sourceIPv6Address)";
+const REQUIRED_DST: &str =
+    "a destination address (destinationIPv4Address or destinationIPv6Address)";
+
+/// A compiled header: for each role, the column it is read from.
+#[derive(Clone, Debug)]
+struct Plan {
+    ncols: usize,
+    names: Vec<String>,
+    start: (usize, TimeUnit),
+    end: Option<(usize, TimeUnit)>,
+    proto: usize,
+    src: (Option<usize>, Option<usize>),
+    dst: (Option<usize>, Option<usize>),
+    src_port: Option<usize>,
+    dst_port: Option<usize>,
+    src_mac: (Option<usize>, Option<usize>),
+    dst_mac: (Option<usize>, Option<usize>),
+    packets: Option<usize>,
+    octets: Option<usize>,
+    rev_packets: Option<usize>,
+    rev_octets: Option<usize>,
+    init_flags: Option<usize>,
+    union_flags: Option<usize>,
+    /// `union_flags` comes from tcpControlBits (16 bits; the low 8 are kept).
+    union_is_control_bits: bool,
+    rev_init_flags: Option<usize>,
+    icmp_v4: Option<usize>,
+    icmp_v6: Option<usize>,
+    source_initiated: bool,
+}
+
+impl Plan {
+    /// Compile a header. `Err` lists the missing required columns.
+    fn compile(names: Vec<String>) -> Result<Plan, Vec<&'static str>> {
+        let mut found: Vec<(Col, usize)> = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            if let Some((_, c)) = COLUMNS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(n))
+            {
+                if !found.iter().any(|(f, _)| f == c) {
+                    found.push((*c, i));
+                }
+            }
+        }
+        let col = |c: Col| found.iter().find(|(f, _)| *f == c).map(|(_, i)| *i);
+        let units = [
+            TimeUnit::Milliseconds,
+            TimeUnit::Seconds,
+            TimeUnit::Microseconds,
+            TimeUnit::Nanoseconds,
+        ];
+        let start = units
+            .iter()
+            .find_map(|&u| col(Col::Start(u)).map(|i| (i, u)));
+        let end = units.iter().find_map(|&u| col(Col::End(u)).map(|i| (i, u)));
+        let proto = col(Col::Proto);
+        let src = (col(Col::SrcV4), col(Col::SrcV6));
+        let dst = (col(Col::DstV4), col(Col::DstV6));
+        let mut missing = Vec::new();
+        if start.is_none() {
+            missing.push(REQUIRED_START);
+        }
+        if proto.is_none() {
+            missing.push(REQUIRED_PROTO);
+        }
+        if src == (None, None) {
+            missing.push(REQUIRED_SRC);
+        }
+        if dst == (None, None) {
+            missing.push(REQUIRED_DST);
+        }
+        let (Some(start), Some(proto)) = (start, proto) else {
+            return Err(missing);
+        };
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let union_flags = col(Col::UnionFlags);
+        let control_bits = col(Col::TcpControlBits);
+        let source_initiated = names.iter().any(|n| {
+            n.get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("reverse"))
+        });
+        Ok(Plan {
+            ncols: names.len(),
+            start,
+            end,
+            proto,
+            src,
+            dst,
+            src_port: col(Col::SrcPort),
+            dst_port: col(Col::DstPort),
+            src_mac: (col(Col::SrcMac), col(Col::PostSrcMac)),
+            dst_mac: (col(Col::DstMac), col(Col::PostDstMac)),
+            packets: col(Col::PacketsTotal).or(col(Col::PacketsDelta)),
+            octets: col(Col::OctetsTotal).or(col(Col::OctetsDelta)),
+            rev_packets: col(Col::RevPacketsTotal).or(col(Col::RevPacketsDelta)),
+            rev_octets: col(Col::RevOctetsTotal).or(col(Col::RevOctetsDelta)),
+            init_flags: col(Col::InitFlags),
+            union_flags: union_flags.or(control_bits),
+            union_is_control_bits: union_flags.is_none() && control_bits.is_some(),
+            rev_init_flags: col(Col::RevInitFlags),
+            icmp_v4: col(Col::IcmpV4),
+            icmp_v6: col(Col::IcmpV6),
+            source_initiated,
+            names,
+        })
+    }
+}
+
+/// The fields of one row: `fields[ends[i-1]..ends[i]]` is field `i`.
+struct Row<'a> {
+    fields: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl Row<'_> {
+    fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        let end = self.ends.get(i).copied().unwrap_or(start);
+        self.fields.get(start..end).unwrap_or(&[]).trim_ascii()
+    }
+}
+
+/// Why a data row was rejected: the column and a description of the problem.
+type RowError = (usize, &'static str);
+
+fn decode_row(plan: &Plan, row: &Row<'_>, position: Position) -> Result<FlowRecord, RowError> {
+    fn opt<T>(
+        row: &Row<'_>,
+        col: Option<usize>,
+        what: &'static str,
+        parse: impl Fn(&[u8]) -> Option<T>,
+    ) -> Result<Option<T>, RowError> {
+        let Some(c) = col else { return Ok(None) };
+        let v = row.get(c);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        parse(v).map(Some).ok_or((c, what))
+    }
+    fn addr(row: &Row<'_>, cols: (Option<usize>, Option<usize>)) -> Result<IpAddr, RowError> {
+        let parse = |b: &[u8]| std::str::from_utf8(b).ok()?.parse::<IpAddr>().ok();
+        let v4 = opt(row, cols.0, "not an IP address", parse)?;
+        let v6 = opt(row, cols.1, "not an IP address", parse)?;
+        v4.or(v6)
+            .ok_or((cols.0.or(cols.1).unwrap_or(0), "required value is empty"))
+    }
+    fn mac(row: &Row<'_>, cols: (Option<usize>, Option<usize>)) -> Result<Option<Mac>, RowError> {
+        let parse = |b: &[u8]| Mac::parse(std::str::from_utf8(b).ok()?);
+        Ok(match opt(row, cols.0, "not a MAC address", parse)? {
+            Some(m) => Some(m),
+            None => opt(row, cols.1, "not a MAC address", parse)?,
+        })
+    }
+    let port = |b: &[u8]| parse_u64(b).and_then(|v| u16::try_from(v).ok());
+
+    let (sc, su) = plan.start;
+    let start_ms = opt(row, Some(sc), "not a time", |b| parse_time_ms(b, su))?
+        .ok_or((sc, "required value is empty"))?;
+    let end_ms = match plan.end {
+        Some((ec, eu)) => {
+            opt(row, Some(ec), "not a time", |b| parse_time_ms(b, eu))?.unwrap_or(start_ms)
+        }
+        None => start_ms,
+    };
+    let protocol = opt(
+        row,
+        Some(plan.proto),
+        "not a protocol number",
+        parse_protocol,
+    )?
+    .ok_or((plan.proto, "required value is empty"))?;
+    let src_addr = addr(row, plan.src)?;
+    let dst_addr = addr(row, plan.dst)?;
+    let src_port = opt(row, plan.src_port, "not a port number (0-65535)", port)?.unwrap_or(0);
+    let dst_port = opt(row, plan.dst_port, "not a port number (0-65535)", port)?.unwrap_or(0);
+    let counter = "not a count (unsigned integer)";
+    let packets = opt(row, plan.packets, counter, parse_u64)?
+        .unwrap_or(if plan.packets.is_some() { 0 } else { 1 });
+    let octets = opt(row, plan.octets, counter, parse_u64)?.unwrap_or(0);
+    let reverse_packets = match plan.rev_packets {
+        Some(_) => Some(opt(row, plan.rev_packets, counter, parse_u64)?.unwrap_or(0)),
+        None => None,
+    };
+    let reverse_octets = match plan.rev_octets {
+        Some(_) => Some(opt(row, plan.rev_octets, counter, parse_u64)?.unwrap_or(0)),
+        None => None,
+    };
+    let flags = "not TCP flags (hex 0x12, decimal 18 or letters like SA)";
+    let initial_tcp_flags = opt(row, plan.init_flags, flags, parse_tcp_flags)?;
+    let union_tcp_flags = if plan.union_is_control_bits {
+        opt(
+            row,
+            plan.union_flags,
+            "not TCP control bits (0-65535)",
+            |b| {
+                parse_uint(b)
+                    .filter(|v| *v <= 0xffff)
+                    .map(|v| (v & 0xff) as u8)
+            },
+        )?
+    } else {
+        opt(row, plan.union_flags, flags, parse_tcp_flags)?
+    };
+    let reverse_initial_tcp_flags = opt(row, plan.rev_init_flags, flags, parse_tcp_flags)?;
+    let type_code = |b: &[u8]| parse_uint(b).and_then(|v| u16::try_from(v).ok());
+    let icmp_col = match protocol {
+        1 => plan.icmp_v4,
+        58 => plan.icmp_v6,
+        _ => None,
+    };
+    let icmp_type_code = opt(
+        row,
+        icmp_col,
+        "not an ICMP type*256+code (0-65535)",
+        type_code,
+    )?;
+    Ok(FlowRecord {
+        start_ms,
+        end_ms,
+        protocol,
+        src_addr,
+        dst_addr,
+        src_port,
+        dst_port,
+        src_mac: mac(row, plan.src_mac)?,
+        dst_mac: mac(row, plan.dst_mac)?,
+        packets,
+        octets,
+        reverse_packets,
+        reverse_octets,
+        initial_tcp_flags,
+        union_tcp_flags,
+        reverse_initial_tcp_flags,
+        icmp_type_code,
+        source_initiated: plan.source_initiated,
+        position,
+    })
+}
+
+/// Where the row framer is inside the current row (mirrors csv-core's quoting rules:
+/// a quote opens a quoted field only at the start of a field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scan {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+#[derive(Debug)]
+enum Header {
+    /// No non-blank row seen yet.
+    Pending,
+    /// Header compiled; data rows are decoded.
+    Ready(Box<Plan>),
+    /// Header unusable (diagnostic given); the rest of the text is ignored.
+    Rejected,
+}
+
+/// Push-style decoder for one CSV text stream with an IPFIX-named header.
+///
+/// Feed the decoded (decompressed) text in chunks of any size; chunk borders never
+/// change the records or diagnostics. Records carry
+/// `Position { file: file_index, line: first line of the row (1-based), byte: offset
+/// of the row's first byte in this text (a leading UTF-8 BOM counts) }`.
+pub struct CsvIpfixDecoder {
+    file_index: u32,
+    name: String,
+    limits: Limits,
+    reader: csv_core::Reader,
+    /// The current row, without its terminator; at most `max_line_bytes + 1` bytes.
+    row: Vec<u8>,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    header_raw: Vec<u8>,
+    scan: Scan,
+    in_row: bool,
+    /// The current row is over the limit: its bytes are counted, not kept.
+    skipping: bool,
+    row_len: u64,
+    row_start: u64,
+    row_line: u64,
+    /// Bytes of text seen so far; line of the next byte (1-based).
+    pos: u64,
+    line: u64,
+    header: Header,
+    records: u64,
+}
+
+impl CsvIpfixDecoder {
+    /// `name` is the file name used in diagnostics (for archive members
+    /// `outer.zip:member.csv`).
+    pub fn new(file_index: u32, name: &str, limits: Limits) -> Self {
+        let reader = csv_core::ReaderBuilder::new()
+            .terminator(csv_core::Terminator::Any(b'\n'))
+            .build();
+        CsvIpfixDecoder {
+            file_index,
+            name: name.to_string(),
+            limits,
+            reader,
+            row: Vec::new(),
+            fields: Vec::new(),
+            ends: Vec::new(),
+            header_raw: Vec::new(),
+            scan: Scan::FieldStart,
+            in_row: false,
+            skipping: false,
+            row_len: 0,
+            row_start: 0,
+            row_line: 1,
+            pos: 0,
+            line: 1,
+            header: Header::Pending,
+            records: 0,
+        }
+    }
+
+    /// Records emitted so far.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Bytes of text consumed so far.
+    pub fn bytes(&self) -> u64 {
+        self.pos
+    }
+
+    /// `Some("csv-ipfix")` once a usable header was read, `Some("csv")` when the header
+    /// was rejected, `None` before any header row.
+    pub fn format(&self) -> Option<&'static str> {
+        match self.header {
+            Header::Pending => None,
+            Header::Ready(_) => Some("csv-ipfix"),
+            Header::Rejected => Some("csv"),
+        }
+    }
+
+    /// Feed the next chunk of text.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        let mut i = 0;
+        while i < chunk.len() {
+            if !self.in_row {
+                self.in_row = true;
+                self.row_start = self.pos + i as u64;
+                self.row_line = self.line;
+            }
+            let rest = &chunk[i..];
+            let (n, ended) = self.scan_row(rest);
+            self.append(&rest[..n]);
+            if ended {
+                i += n + 1;
+                self.line += 1;
+                self.end_row(out, diags);
+            } else {
+                i += n;
+            }
+        }
+        self.pos += chunk.len() as u64;
+    }
+
+    /// End of the text. With `complete == false` (the container was truncated or
+    /// damaged) a last row without its newline is dropped instead of decoded, since it
+    /// may be cut short; the container reports the damage.
+    pub fn finish(&mut self, complete: bool, out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        if self.in_row {
+            if !complete {
+                self.reset_row();
+            } else if self.scan == Scan::Quoted {
+                self.diag(
+                    diags,
+                    DiagKind::Truncated,
+                    None,
+                    format!("the text ends inside a quoted field that starts in this row (line {}); row dropped", self.row_line),
+                );
+                self.reset_row();
+            } else {
+                self.end_row(out, diags);
+            }
+        }
+        if complete && matches!(self.header, Header::Pending) {
+            self.row_line = self.line;
+            self.row_start = self.pos;
+            self.diag(
+                diags,
+                DiagKind::UnknownFormat,
+                None,
+                "no header row: the text is empty".to_string(),
+            );
+            self.header = Header::Rejected;
+        }
+    }
+
+    /// Find the end of the current row in `rest`: `(bytes of row content, found '\n')`.
+    fn scan_row(&mut self, rest: &[u8]) -> (usize, bool) {
+        let mut st = self.scan;
+        for (j, &b) in rest.iter().enumerate() {
+            st = match (st, b) {
+                (Scan::Quoted, b'"') => Scan::QuoteInQuoted,
+                (Scan::Quoted, b'\n') => {
+                    self.line += 1;
+                    Scan::Quoted
+                }
+                (Scan::Quoted, _) => Scan::Quoted,
+                (_, b'\n') => {
+                    self.scan = Scan::FieldStart;
+                    return (j, true);
+                }
+                (_, b',') => Scan::FieldStart,
+                (Scan::FieldStart, b'"') | (Scan::QuoteInQuoted, b'"') => Scan::Quoted,
+                (Scan::FieldStart | Scan::Unquoted | Scan::QuoteInQuoted, _) => Scan::Unquoted,
+            };
+        }
+        self.scan = st;
+        (rest.len(), false)
+    }
+
+    fn append(&mut self, bytes: &[u8]) {
+        self.row_len += bytes.len() as u64;
+        if self.skipping {
+            return;
+        }
+        // One byte of slack for the '\r' of a CRLF terminator.
+        if self.row.len() + bytes.len() > self.limits.max_line_bytes.saturating_add(1) {
+            self.skipping = true;
+            self.row.clear();
+        } else {
+            self.row.extend_from_slice(bytes);
+        }
+    }
+
+    fn reset_row(&mut self) {
+        self.in_row = false;
+        self.skipping = false;
+        self.row_len = 0;
+        self.row.clear();
+        self.scan = Scan::FieldStart;
+    }
+
+    fn diag(
+        &self,
+        diags: &mut Diagnostics,
+        kind: DiagKind,
+        column: Option<String>,
+        message: String,
+    ) {
+        diags.push(Diagnostic {
+            file: self.name.clone(),
+            line: Some(self.row_line),
+            column,
+            offset: Some(self.row_start),
+            kind,
+            message,
+        });
+    }
+
+    fn end_row(&mut self, out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        let mut row = std::mem::take(&mut self.row);
+        if row.last() == Some(&b'\r') {
+            row.pop();
+        }
+        let too_long = self.skipping || row.len() > self.limits.max_line_bytes;
+        if too_long {
+            self.diag(
+                diags,
+                DiagKind::TooLong,
+                None,
+                format!(
+                    "row of {} bytes is longer than max_line_bytes ({}); skipped",
+                    self.row_len, self.limits.max_line_bytes
+                ),
+            );
+        } else if !row.trim_ascii().is_empty() {
+            self.process_row(&row, out, diags);
+        }
+        self.row = row;
+        self.reset_row();
+    }
+
+    /// Split `row` into fields with csv-core. `Ok(n)` fields, or `Err(())` when there
+    /// are more than `max_ends` fields.
+    fn split(&mut self, row: &[u8], max_ends: usize) -> Result<usize, ()> {
+        if self.fields.len() < row.len() + 1 {
+            self.fields.resize(row.len() + 1, 0);
+        }
+        if self.ends.len() < max_ends {
+            self.ends.resize(max_ends, 0);
+        }
+        let ends = &mut self.ends[..max_ends];
+        let (mut nout, mut nend) = (0, 0);
+        let mut input = row;
+        let mut stage = 0;
+        let result = loop {
+            // On InputEmpty all input was used; any other result ends the row.
+            let (res, _, o, e) =
+                self.reader
+                    .read_record(input, &mut self.fields[nout..], &mut ends[nend..]);
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty if stage < 2 => {
+                    // The row's bytes are in; end it with a newline, then with EOF in case
+                    // the newline was swallowed by an unterminated quote.
+                    stage += 1;
+                    input = if stage == 1 { b"\n" } else { &[] };
+                }
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
+                    break Ok(nend)
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => break Err(()),
+                // OutputFull cannot happen (fields holds the whole row); treat any other
+                // state as the end of the row so the loop always ends.
+                _ => break Ok(nend),
+            }
+        };
+        self.reader.reset();
+        result
+    }
+
+    fn process_row(&mut self, row: &[u8], out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        match &self.header {
+            Header::Rejected => {}
+            Header::Pending => self.process_header(row, diags),
+            Header::Ready(plan) => {
+                let ncols = plan.ncols;
+                if row == self.header_raw.as_slice() {
+                    return; // a repeated header (concatenated files)
+                }
+                let n = match self.split(row, ncols + 1) {
+                    Ok(n) if n == ncols => n,
+                    Ok(n) => {
+                        self.diag(
+                            diags,
+                            DiagKind::FieldCount,
+                            None,
+                            format!("row has {n} fields, the header has {ncols}; skipped"),
+                        );
+                        return;
+                    }
+                    Err(()) => {
+                        self.diag(
+                            diags,
+                            DiagKind::FieldCount,
+                            None,
+                            format!(
+                                "row has more than {} fields, the header has {ncols}; skipped",
+                                ncols + 1
+                            ),
+                        );
+                        return;
+                    }
+                };
+                let Header::Ready(plan) = &self.header else {
+                    return;
+                };
+                let position = Position {
+                    file: self.file_index,
+                    line: self.row_line,
+                    byte: self.row_start,
+                };
+                let r = Row {
+                    fields: &self.fields,
+                    ends: &self.ends[..n],
+                };
+                match decode_row(plan, &r, position) {
+                    Ok(rec) => {
+                        out.push(rec);
+                        self.records += 1;
+                    }
+                    Err((col, problem)) => {
+                        let name = plan
+                            .names
+                            .get(col)
+                            .cloned()
+                            .unwrap_or_else(|| format!("#{}", col + 1));
+                        let value = excerpt(r.get(col));
+                        let msg = if value.is_empty() {
+                            format!("{name}: {problem}; row skipped")
+                        } else {
+                            format!("{name}: \"{value}\" is {problem}; row skipped")
+                        };
+                        self.diag(diags, DiagKind::BadValue, Some(name), msg);
+                    }
+                }
+            }
+        }
+    }
+
+    fn process_header(&mut self, row: &[u8], diags: &mut Diagnostics) {
+        let max = self.limits.max_fields;
+        let Ok(n) = self.split(row, max) else {
+            self.diag(
+                diags,
+                DiagKind::Limit,
+                None,
+                format!("header has more than max_fields ({max}) fields; no records read from this text"),
+            );
+            self.header = Header::Rejected;
+            return;
+        };
+        let r = Row {
+            fields: &self.fields,
+            ends: &self.ends[..n],
+        };
+        let names: Vec<String> = (0..n)
+            .map(|i| String::from_utf8_lossy(r.get(i)).into_owned())
+            .collect();
+        match Plan::compile(names) {
+            Ok(plan) => {
+                self.header_raw.clear();
+                self.header_raw.extend_from_slice(row);
+                self.header = Header::Ready(Box::new(plan));
+            }
+            Err(missing) => {
+                self.diag(
+                    diags,
+                    DiagKind::MissingColumn,
+                    None,
+                    format!(
+                        "header lacks required column(s): {}; no records read from this text",
+                        missing.join("; ")
+                    ),
+                );
+                self.header = Header::Rejected;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &[u8], limits: Limits) -> (Vec<FlowRecord>, Diagnostics) {
+        let mut d = CsvIpfixDecoder::new(3, "t.csv", limits.clone());
+        let mut out = Vec::new();
+        let mut diags = Diagnostics::with_cap(limits.diagnostics_kept);
+        d.feed(text, &mut out, &mut diags);
+        d.finish(true, &mut out, &mut diags);
+        (out, diags)
+    }
+
+    fn decode(text: &str) -> (Vec<FlowRecord>, Diagnostics) {
+        run(text.as_bytes(), Limits::default())
+    }
+
+    const HDR: &str = "flowStartMilliseconds,flowEndMilliseconds,protocolIdentifier,sourceIPv4Address,sourceTransportPort,destinationIPv4Address,destinationTransportPort,packetTotalCount,octetTotalCount\n";
+
+    #[test]
+    fn minimal_rows_decode_with_positions() {
+        let text = format!("{HDR}2019-06-25 08:36:47.096,2019-06-25 08:36:47.675,17,192.168.1.1,39396,192.168.1.225,137,2,156\n1561451807096,1561451807100,6,10.0.0.1,5,10.0.0.2,443,3,180\n");
+        let (recs, diags) = decode(&text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(recs.len(), 2);
+        let r = &recs[0];
+        assert_eq!(r.start_ms, 1_561_451_807_096);
+        assert_eq!(r.end_ms, 1_561_451_807_675);
+        assert_eq!(r.protocol, 17);
+        assert_eq!(r.src_addr, "192.168.1.1".parse::<IpAddr>().unwrap());
+        assert_eq!((r.src_port, r.dst_port), (39396, 137));
+        assert_eq!((r.packets, r.octets), (2, 156));
+        assert_eq!(r.reverse_packets, None);
+        assert!(!r.source_initiated);
+        assert_eq!(
+            r.position,
+            Position {
+                file: 3,
+                line: 2,
+                byte: HDR.len() as u64
+            }
+        );
+        assert_eq!(recs[1].position.line, 3);
+        assert_eq!(recs[1].start_ms, 1_561_451_807_096);
+        assert_eq!(recs[1].protocol, 6);
+    }
+
+    #[test]
+    fn yaf_biflow_columns_flags_macs_and_icmp() {
+        let text = "\"flowStartMilliseconds\",\"protocolIdentifier\",\"sourceIPv6Address\",\"destinationIPv6Address\",\"sourceTransportPort\",\"destinationTransportPort\",\"sourceMacAddress\",\"postDestinationMacAddress\",\"packetDeltaCount\",\"reversePacketTotalCount\",\"reverseOctetDeltaCount\",\"initialTCPFlags\",\"unionTCPFlags\",\"reverseInitialTCPFlags\",\"icmpTypeCodeIPv6\"\n\
+            \"2019-06-25T08:36:47Z\",6,\"fe80::1\",\"2001:db8::2\",50000,443,\"AA:1E:84:06:1C:B4\",\"38-d5-47-0c-25-d4\",4,0,,\"S\",\"0x1b\",\"18\",\"\"\n\
+            \"2019-06-25T08:36:48Z\",58,\"fe80::1\",\"ff02::1\",0,0,\"\",\"\",1,,,\"0\",\"\",\"\",\"0x8000\"\n";
+        let (recs, diags) = decode(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(recs.len(), 2);
+        let r = &recs[0];
+        assert!(r.source_initiated);
+        assert_eq!(r.src_mac, Mac::parse("aa:1e:84:06:1c:b4"));
+        assert_eq!(r.dst_mac, Mac::parse("38:d5:47:0c:25:d4"));
+        assert_eq!(r.packets, 4);
+        assert_eq!(r.reverse_packets, Some(0));
+        assert_eq!(
+            r.reverse_octets,
+            Some(0),
+            "empty reverse counter in a biflow file is 0"
+        );
+        assert_eq!(r.initial_tcp_flags, Some(0x02));
+        assert_eq!(r.union_tcp_flags, Some(0x1b));
+        assert_eq!(r.reverse_initial_tcp_flags, Some(0x12));
+        assert_eq!(r.icmp_type_code, None, "not ICMP");
+        assert_eq!(r.end_ms, r.start_ms, "no end column: end = start");
+        let r = &recs[1];
+        assert_eq!(r.protocol, 58);
+        assert_eq!((r.src_mac, r.dst_mac), (None, None));
+        assert_eq!(r.reverse_packets, Some(0));
+        assert_eq!(r.initial_tcp_flags, Some(0));
+        assert_eq!(r.union_tcp_flags, None);
+        assert_eq!(r.icmp_type_code, Some(0x8000));
+    }
+
+    #[test]
+    fn icmp_type_code_in_ports_is_left_alone_and_v4_field_read() {
+        let text = "flowStartSeconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address,sourceTransportPort,destinationTransportPort,icmpTypeCodeIPv4,tcpControlBits\n\
+            1561451807,1,192.168.1.5,8.8.8.8,3,3,771,\n\
+            1561451807.5,6,192.168.1.5,8.8.8.8,1,2,771,0x0112\n";
+        let (recs, diags) = decode(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!((recs[0].src_port, recs[0].dst_port), (3, 3));
+        assert_eq!(recs[0].icmp_type_code, Some(771));
+        assert_eq!(recs[0].packets, 1, "no packet column: one packet");
+        assert_eq!(recs[1].start_ms, 1_561_451_807_500);
+        assert_eq!(recs[1].icmp_type_code, None);
+        assert_eq!(
+            recs[1].union_tcp_flags,
+            Some(0x12),
+            "tcpControlBits low byte"
+        );
+        assert!(!recs[1].source_initiated);
+    }
+
+    #[test]
+    fn quoted_fields_crlf_and_blank_lines() {
+        let text = "\"flowStartMilliseconds\",\"note\",protocolIdentifier,sourceIPv4Address,destinationIPv4Address\r\n\
+            \r\n\
+            1,\"a, \"\"quoted\"\"\r\nvalue\",17,10.0.0.1,10.0.0.2\r\n\
+            \r\n   \r\n\
+            2,plain,17,10.0.0.1,10.0.0.2\r\n\
+            3,\"\",17,10.0.0.1,10.0.0.2";
+        let (recs, diags) = decode(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            recs.iter().map(|r| r.start_ms).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+        assert_eq!(
+            recs.iter().map(|r| r.position.line).collect::<Vec<_>>(),
+            vec![3, 7, 8]
+        );
+        let second_row = text.find("1,\"a").unwrap() as u64;
+        assert_eq!(recs[0].position.byte, second_row);
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_line_and_column_and_neighbours_kept() {
+        let text = format!(
+            "{HDR}1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n\
+             1,2,17,10.0.0.1,1,10.0.0.2,70000,1,60\n\
+             1,2,17,10.0.0.1,1,10.0.0.2,53,1\n\
+             1,2,17,10.0.0.999,1,10.0.0.2,53,1,60\n\
+             1,2,17,10.0.0.1,1,10.0.0.2,53,1,60,extra\n\
+             1,2,17,10.0.0.1,1,10.0.0.2,53,x,60\n\
+             ,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n\
+             1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n"
+        );
+        let (recs, diags) = decode(&text);
+        assert_eq!(
+            recs.iter().map(|r| r.position.line).collect::<Vec<_>>(),
+            vec![2, 9]
+        );
+        let got: Vec<(Option<u64>, Option<&str>, DiagKind)> = diags
+            .kept
+            .iter()
+            .map(|d| (d.line, d.column.as_deref(), d.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Some(3),
+                    Some("destinationTransportPort"),
+                    DiagKind::BadValue
+                ),
+                (Some(4), None, DiagKind::FieldCount),
+                (Some(5), Some("sourceIPv4Address"), DiagKind::BadValue),
+                (Some(6), None, DiagKind::FieldCount),
+                (Some(7), Some("packetTotalCount"), DiagKind::BadValue),
+                (Some(8), Some("flowStartMilliseconds"), DiagKind::BadValue),
+            ]
+        );
+        let d = &diags.kept[0];
+        assert_eq!(d.file, "t.csv");
+        assert_eq!(
+            d.message,
+            "destinationTransportPort: \"70000\" is not a port number (0-65535); row skipped"
+        );
+        assert_eq!(
+            diags.kept[1].message,
+            "row has 8 fields, the header has 9; skipped"
+        );
+        assert_eq!(
+            diags.kept[3].message,
+            "row has 10 fields, the header has 9; skipped"
+        );
+        assert_eq!(
+            diags.kept[5].message,
+            "flowStartMilliseconds: required value is empty; row skipped"
+        );
+        let row3 = text.match_indices('\n').nth(1).unwrap().0 as u64 + 1;
+        assert_eq!(d.offset, Some(row3));
+    }
+
+    #[test]
+    fn missing_required_columns_give_one_diagnostic_and_no_records() {
+        let (recs, diags) =
+            decode("flowEndMilliseconds,sourceIPv4Address,foo\n1,10.0.0.1,2\n3,10.0.0.1,4\n");
+        assert!(recs.is_empty());
+        assert_eq!(diags.total(), 1);
+        let d = &diags.kept[0];
+        assert_eq!(d.kind, DiagKind::MissingColumn);
+        assert_eq!(d.line, Some(1));
+        assert_eq!(
+            d.message,
+            "header lacks required column(s): a start time (flowStartMilliseconds, flowStartSeconds, \
+             flowStartMicroseconds or flowStartNanoseconds); protocolIdentifier; a destination address \
+             (destinationIPv4Address or destinationIPv6Address); no records read from this text"
+        );
+    }
+
+    #[test]
+    fn empty_text_has_no_header() {
+        let (recs, diags) = decode("\n\r\n  \n");
+        assert!(recs.is_empty());
+        assert_eq!(diags.kept.len(), 1);
+        assert_eq!(diags.kept[0].kind, DiagKind::UnknownFormat);
+        assert_eq!(diags.kept[0].line, Some(4));
+    }
+
+    #[test]
+    fn repeated_header_is_skipped_silently() {
+        let text = format!(
+            "{HDR}1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n{HDR}5,6,17,10.0.0.1,1,10.0.0.2,53,1,60\n"
+        );
+        let (recs, diags) = decode(&text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(recs.len(), 2);
+    }
+
+    #[test]
+    fn unterminated_quote_at_the_end_is_reported() {
+        let text = format!(
+            "{HDR}1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n1,2,17,\"10.0.0.1,1,10.0.0.2,53,1,60\n"
+        );
+        let (recs, diags) = decode(&text);
+        assert_eq!(recs.len(), 1);
+        assert_eq!(diags.kept.len(), 1);
+        assert_eq!(diags.kept[0].kind, DiagKind::Truncated);
+        assert_eq!(diags.kept[0].line, Some(3));
+    }
+
+    #[test]
+    fn incomplete_text_drops_the_partial_last_row() {
+        let mut d = CsvIpfixDecoder::new(0, "t.csv", Limits::default());
+        let (mut out, mut diags) = (Vec::new(), Diagnostics::with_cap(10));
+        d.feed(
+            format!("{HDR}1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n1,2,17,10.0.0.1,1,10.0.0.2,53,1,6")
+                .as_bytes(),
+            &mut out,
+            &mut diags,
+        );
+        d.finish(false, &mut out, &mut diags);
+        assert_eq!(out.len(), 1);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn limit_max_line_bytes() {
+        let limits = Limits {
+            max_line_bytes: 40,
+            ..Limits::default()
+        };
+        let hdr = "flowStartSeconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address\n";
+        // the header itself is longer than 40: it is skipped, so use a short header
+        let short = "flowStartSeconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address";
+        assert!(short.len() > 40);
+        let (recs, diags) = run(hdr.as_bytes(), limits.clone());
+        assert!(recs.is_empty());
+        assert_eq!(diags.kept[0].kind, DiagKind::TooLong);
+
+        let limits = Limits {
+            max_line_bytes: 100,
+            ..Limits::default()
+        };
+        let ok = "1,17,10.0.0.1,10.0.0.2";
+        let exact = format!("1,17,10.0.0.1,10.0.0.2,{}", "x".repeat(100 - ok.len() - 1));
+        let over = format!("{exact}y");
+        let hdr5 =
+            "flowStartSeconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address,x\n";
+        let text = format!("{hdr5}{exact}\r\n{over}\r\n{}\n{exact}", "z".repeat(5000));
+        let (recs, diags) = run(text.as_bytes(), limits);
+        assert_eq!(exact.len(), 100);
+        assert_eq!(
+            recs.iter().map(|r| r.position.line).collect::<Vec<_>>(),
+            vec![2, 5]
+        );
+        assert_eq!(
+            diags
+                .kept
+                .iter()
+                .map(|d| (d.line, d.kind))
+                .collect::<Vec<_>>(),
+            vec![(Some(3), DiagKind::TooLong), (Some(4), DiagKind::TooLong)]
+        );
+    }
+
+    #[test]
+    fn limit_max_fields() {
+        let limits = Limits {
+            max_fields: 5,
+            ..Limits::default()
+        };
+        let five = "flowStartSeconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address,x\n1,17,10.0.0.1,10.0.0.2,y\n";
+        let (recs, diags) = run(five.as_bytes(), limits.clone());
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(recs.len(), 1);
+        let six = "flowStartSeconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address,x,y\n1,17,10.0.0.1,10.0.0.2,y,z\n";
+        let (recs, diags) = run(six.as_bytes(), limits);
+        assert!(recs.is_empty());
+        assert_eq!(diags.total(), 1);
+        assert_eq!(diags.kept[0].kind, DiagKind::Limit);
+        assert_eq!(
+            diags.kept[0].message,
+            "header has more than max_fields (5) fields; no records read from this text"
+        );
+    }
+
+    #[test]
+    fn limit_diagnostics_kept() {
+        let limits = Limits {
+            diagnostics_kept: 2,
+            ..Limits::default()
+        };
+        let text = format!("{HDR}x\ny\nz\n1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n");
+        let (recs, diags) = run(text.as_bytes(), limits);
+        assert_eq!(recs.len(), 1);
+        assert_eq!(diags.kept.len(), 2);
+        assert_eq!(diags.total(), 3);
+        assert_eq!(diags.counts.get(&DiagKind::FieldCount), Some(&3));
+    }
+
+    #[test]
+    fn chunking_does_not_change_the_result() {
+        let text = "\u{feff}flowStartMilliseconds,note,protocolIdentifier,sourceIPv4Address,destinationIPv4Address\r\n\
+            1,\"a, \"\"q\"\"\r\nv\",17,10.0.0.1,10.0.0.2\r\n\r\n2,x,17,10.0.0.1,bad\r\n3,,17,10.0.0.1,10.0.0.2";
+        let whole = run(text.as_bytes(), Limits::default());
+        for size in 1..=7 {
+            let mut d = CsvIpfixDecoder::new(3, "t.csv", Limits::default());
+            let (mut out, mut diags) = (Vec::new(), Diagnostics::with_cap(1000));
+            for c in text.as_bytes().chunks(size) {
+                d.feed(c, &mut out, &mut diags);
+            }
+            d.finish(true, &mut out, &mut diags);
+            assert_eq!((out, diags), whole, "chunk size {size}");
+        }
+    }
+}
