@@ -47,10 +47,18 @@ impl fmt::Display for BinSetsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BinSetsError::EndsLength { bins, ends } => write!(f, "{bins} bins but {ends} set ends"),
-            BinSetsError::BinsNotIncreasing { position } => write!(f, "bin {position} is not after the previous"),
-            BinSetsError::BadEnd { position, end } => write!(f, "bin {position} has a bad set end {end}"),
-            BinSetsError::SetNotSorted { position } => write!(f, "the set of bin {position} is not sorted"),
-            BinSetsError::TrailingIds { end, ids } => write!(f, "sets end at {end} but there are {ids} ids"),
+            BinSetsError::BinsNotIncreasing { position } => {
+                write!(f, "bin {position} is not after the previous")
+            }
+            BinSetsError::BadEnd { position, end } => {
+                write!(f, "bin {position} has a bad set end {end}")
+            }
+            BinSetsError::SetNotSorted { position } => {
+                write!(f, "the set of bin {position} is not sorted")
+            }
+            BinSetsError::TrailingIds { end, ids } => {
+                write!(f, "sets end at {end} but there are {ids} ids")
+            }
         }
     }
 }
@@ -60,7 +68,10 @@ impl TryFrom<BinSetsRepr> for BinSets {
 
     fn try_from(r: BinSetsRepr) -> Result<BinSets, BinSetsError> {
         if r.ends.len() != r.bins.len() {
-            return Err(BinSetsError::EndsLength { bins: r.bins.len(), ends: r.ends.len() });
+            return Err(BinSetsError::EndsLength {
+                bins: r.bins.len(),
+                ends: r.ends.len(),
+            });
         }
         let mut start = 0usize;
         for (position, &end) in r.ends.iter().enumerate() {
@@ -77,9 +88,16 @@ impl TryFrom<BinSetsRepr> for BinSets {
             start = end;
         }
         if start != r.ids.len() {
-            return Err(BinSetsError::TrailingIds { end: start, ids: r.ids.len() });
+            return Err(BinSetsError::TrailingIds {
+                end: start,
+                ids: r.ids.len(),
+            });
         }
-        Ok(BinSets { bins: r.bins, ends: r.ends, ids: r.ids })
+        Ok(BinSets {
+            bins: r.bins,
+            ends: r.ends,
+            ids: r.ids,
+        })
     }
 }
 
@@ -106,7 +124,11 @@ impl BinSets {
 
     /// The service set of the bin at `position` (empty when out of range).
     pub fn set(&self, position: usize) -> &[ServiceId] {
-        let start = if position == 0 { 0 } else { self.ends.get(position - 1).copied().unwrap_or(0) };
+        let start = if position == 0 {
+            0
+        } else {
+            self.ends.get(position - 1).copied().unwrap_or(0)
+        };
         let end = self.ends.get(position).copied().unwrap_or(start);
         self.ids.get(start..end).unwrap_or(&[])
     }
@@ -198,7 +220,9 @@ mod tests {
     }
 
     fn sets(s: &BinSets) -> Vec<(i64, Vec<u32>)> {
-        s.iter().map(|(b, set)| (b, set.iter().map(|x| x.0).collect())).collect()
+        s.iter()
+            .map(|(b, set)| (b, set.iter().map(|x| x.0).collect()))
+            .collect()
     }
 
     #[test]
@@ -226,19 +250,32 @@ mod tests {
         b.push(6, &mut ids(&[1]));
         // a's table [x, z] -> [0, 2]; b's table [y, z] -> [1, 2].
         let u = BinSets::union(&a, &ids(&[0, 2]), &b, &ids(&[1, 2]));
-        assert_eq!(sets(&u), [(1, vec![0]), (2, vec![1]), (4, vec![0, 1, 2]), (6, vec![2])]);
+        assert_eq!(
+            sets(&u),
+            [(1, vec![0]), (2, vec![1]), (4, vec![0, 1, 2]), (6, vec![2])]
+        );
     }
 
     #[test]
     fn deserialization_checks_invariants() {
-        let ok: BinSets = serde_json::from_str(r#"{"bins":[1,2],"ends":[2,3],"ids":[0,4,1]}"#).unwrap();
+        let ok: BinSets =
+            serde_json::from_str(r#"{"bins":[1,2],"ends":[2,3],"ids":[0,4,1]}"#).unwrap();
         assert_eq!(sets(&ok), [(1, vec![0, 4]), (2, vec![1])]);
-        let err = |text: &str| serde_json::from_str::<BinSets>(text).unwrap_err().to_string();
+        let err = |text: &str| {
+            serde_json::from_str::<BinSets>(text)
+                .unwrap_err()
+                .to_string()
+        };
         assert!(err(r#"{"bins":[1],"ends":[],"ids":[]}"#).starts_with("1 bins but 0 set ends"));
         assert!(err(r#"{"bins":[2,1],"ends":[1,2],"ids":[0,1]}"#).starts_with("bin 1 is not after"));
-        assert!(err(r#"{"bins":[1],"ends":[5],"ids":[0]}"#).starts_with("bin 0 has a bad set end 5"));
-        assert!(err(r#"{"bins":[1,2],"ends":[1,1],"ids":[0]}"#).starts_with("bin 1 has a bad set end 1"));
-        assert!(err(r#"{"bins":[1],"ends":[2],"ids":[3,3]}"#).starts_with("the set of bin 0 is not sorted"));
-        assert!(err(r#"{"bins":[1],"ends":[1],"ids":[3,4]}"#).starts_with("sets end at 1 but there are 2 ids"));
+        assert!(
+            err(r#"{"bins":[1],"ends":[5],"ids":[0]}"#).starts_with("bin 0 has a bad set end 5")
+        );
+        assert!(err(r#"{"bins":[1,2],"ends":[1,1],"ids":[0]}"#)
+            .starts_with("bin 1 has a bad set end 1"));
+        assert!(err(r#"{"bins":[1],"ends":[2],"ids":[3,3]}"#)
+            .starts_with("the set of bin 0 is not sorted"));
+        assert!(err(r#"{"bins":[1],"ends":[1],"ids":[3,4]}"#)
+            .starts_with("sets end at 1 but there are 2 ids"));
     }
 }

@@ -19,7 +19,9 @@ pub fn bin_start_ms(bin: i64, bin_ms: i64) -> i64 {
 
 /// The last ms of bin `bin`, i.e. the start of the next bin minus 1 (saturating).
 pub fn bin_last_ms(bin: i64, bin_ms: i64) -> i64 {
-    bin.saturating_add(1).saturating_mul(bin_ms.max(1)).saturating_sub(1)
+    bin.saturating_add(1)
+        .saturating_mul(bin_ms.max(1))
+        .saturating_sub(1)
 }
 
 /// The bins a flow is active in, and the part of its time the engine keeps.
@@ -64,7 +66,14 @@ impl FlowBins {
                 clamped: true,
             };
         }
-        FlowBins { first, last, start_ms, end_ms: end, end_before_start, clamped: false }
+        FlowBins {
+            first,
+            last,
+            start_ms,
+            end_ms: end,
+            end_before_start,
+            clamped: false,
+        }
     }
 
     /// The bin indices, in order.

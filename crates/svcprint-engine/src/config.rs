@@ -105,11 +105,16 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::BinNotPositive { bin_ms } => write!(f, "bin must be longer than 0 ms (got {bin_ms} ms)"),
+            ConfigError::BinNotPositive { bin_ms } => {
+                write!(f, "bin must be longer than 0 ms (got {bin_ms} ms)")
+            }
             ConfigError::GranularityZero => f.write_str("granularity must be at least 1"),
             ConfigError::MaxBinsZero => f.write_str("max_bins must be at least 1"),
             ConfigError::MinBinsAboveMaxBins { min_bins, max_bins } => {
-                write!(f, "min_bins ({min_bins}) must not exceed max_bins ({max_bins})")
+                write!(
+                    f,
+                    "min_bins ({min_bins}) must not exceed max_bins ({max_bins})"
+                )
             }
             ConfigError::MaxFlowBinsZero => f.write_str("max_flow_bins must be at least 1"),
             ConfigError::ThresholdOutOfRange { name, value } => {
@@ -128,7 +133,9 @@ impl Config {
     /// Checks every parameter; the first problem found is returned.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.bin_ms <= 0 {
-            return Err(ConfigError::BinNotPositive { bin_ms: self.bin_ms });
+            return Err(ConfigError::BinNotPositive {
+                bin_ms: self.bin_ms,
+            });
         }
         if self.granularity == 0 {
             return Err(ConfigError::GranularityZero);
@@ -137,12 +144,19 @@ impl Config {
             return Err(ConfigError::MaxBinsZero);
         }
         if self.min_bins > self.max_bins {
-            return Err(ConfigError::MinBinsAboveMaxBins { min_bins: self.min_bins, max_bins: self.max_bins });
+            return Err(ConfigError::MinBinsAboveMaxBins {
+                min_bins: self.min_bins,
+                max_bins: self.max_bins,
+            });
         }
         if self.max_flow_bins == 0 {
             return Err(ConfigError::MaxFlowBinsZero);
         }
-        let thresholds = [("tau", Some(self.tau)), ("tau_recur", self.tau_recur), ("rho", Some(self.rho))];
+        let thresholds = [
+            ("tau", Some(self.tau)),
+            ("tau_recur", self.tau_recur),
+            ("rho", Some(self.rho)),
+        ];
         for (name, value) in thresholds {
             if let Some(value) = value {
                 if !(0.0..=1.0).contains(&value) {
@@ -197,27 +211,76 @@ mod tests {
             f(&mut c);
             c.validate()
         };
-        assert_eq!(with(&|c| c.bin_ms = 0), Err(ConfigError::BinNotPositive { bin_ms: 0 }));
-        assert_eq!(with(&|c| c.bin_ms = -5), Err(ConfigError::BinNotPositive { bin_ms: -5 }));
-        assert_eq!(with(&|c| c.granularity = 0), Err(ConfigError::GranularityZero));
+        assert_eq!(
+            with(&|c| c.bin_ms = 0),
+            Err(ConfigError::BinNotPositive { bin_ms: 0 })
+        );
+        assert_eq!(
+            with(&|c| c.bin_ms = -5),
+            Err(ConfigError::BinNotPositive { bin_ms: -5 })
+        );
+        assert_eq!(
+            with(&|c| c.granularity = 0),
+            Err(ConfigError::GranularityZero)
+        );
         assert_eq!(with(&|c| c.max_bins = 0), Err(ConfigError::MaxBinsZero));
         assert_eq!(
             with(&|c| c.min_bins = 400),
-            Err(ConfigError::MinBinsAboveMaxBins { min_bins: 400, max_bins: 336 })
+            Err(ConfigError::MinBinsAboveMaxBins {
+                min_bins: 400,
+                max_bins: 336
+            })
         );
-        assert_eq!(with(&|c| c.max_flow_bins = 0), Err(ConfigError::MaxFlowBinsZero));
-        assert_eq!(with(&|c| c.tau = 1.5), Err(ConfigError::ThresholdOutOfRange { name: "tau", value: 1.5 }));
+        assert_eq!(
+            with(&|c| c.max_flow_bins = 0),
+            Err(ConfigError::MaxFlowBinsZero)
+        );
+        assert_eq!(
+            with(&|c| c.tau = 1.5),
+            Err(ConfigError::ThresholdOutOfRange {
+                name: "tau",
+                value: 1.5
+            })
+        );
         assert_eq!(
             with(&|c| c.tau_recur = Some(-0.1)),
-            Err(ConfigError::ThresholdOutOfRange { name: "tau_recur", value: -0.1 })
+            Err(ConfigError::ThresholdOutOfRange {
+                name: "tau_recur",
+                value: -0.1
+            })
         );
-        assert_eq!(with(&|c| c.rho = 2.0), Err(ConfigError::ThresholdOutOfRange { name: "rho", value: 2.0 }));
-        assert_eq!(with(&|c| c.split = 1.0), Err(ConfigError::SplitOutOfRange { value: 1.0 }));
-        assert_eq!(with(&|c| c.split = 0.0), Err(ConfigError::SplitOutOfRange { value: 0.0 }));
-        assert!(matches!(with(&|c| c.tau = f64::NAN), Err(ConfigError::ThresholdOutOfRange { name: "tau", .. })));
-        assert!(matches!(with(&|c| c.split = f64::NAN), Err(ConfigError::SplitOutOfRange { .. })));
+        assert_eq!(
+            with(&|c| c.rho = 2.0),
+            Err(ConfigError::ThresholdOutOfRange {
+                name: "rho",
+                value: 2.0
+            })
+        );
+        assert_eq!(
+            with(&|c| c.split = 1.0),
+            Err(ConfigError::SplitOutOfRange { value: 1.0 })
+        );
+        assert_eq!(
+            with(&|c| c.split = 0.0),
+            Err(ConfigError::SplitOutOfRange { value: 0.0 })
+        );
+        assert!(matches!(
+            with(&|c| c.tau = f64::NAN),
+            Err(ConfigError::ThresholdOutOfRange { name: "tau", .. })
+        ));
+        assert!(matches!(
+            with(&|c| c.split = f64::NAN),
+            Err(ConfigError::SplitOutOfRange { .. })
+        ));
         // Boundaries that are allowed.
-        assert_eq!(with(&|c| { c.tau = 0.0; c.rho = 1.0; c.min_bins = 336 }), Ok(()));
+        assert_eq!(
+            with(&|c| {
+                c.tau = 0.0;
+                c.rho = 1.0;
+                c.min_bins = 336
+            }),
+            Ok(())
+        );
         assert_eq!(
             ConfigError::BinNotPositive { bin_ms: 0 }.to_string(),
             "bin must be longer than 0 ms (got 0 ms)"
@@ -231,7 +294,8 @@ mod tests {
         c.tau_recur = Some(0.8);
         let text = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Config>(&text).unwrap(), c);
-        let partial: Config = serde_json::from_str(r#"{"bin_ms": 900000, "representation": "SP"}"#).unwrap();
+        let partial: Config =
+            serde_json::from_str(r#"{"bin_ms": 900000, "representation": "SP"}"#).unwrap();
         assert_eq!(partial.bin_ms, 900_000);
         assert_eq!(partial.representation, Representation::Sp);
         assert_eq!(partial.tau, 0.9);

@@ -36,7 +36,10 @@ impl Locality {
         broadcasts.push(Ipv4Addr::BROADCAST);
         broadcasts.sort_unstable();
         broadcasts.dedup();
-        Locality { prefixes: prefixes.to_vec(), broadcasts }
+        Locality {
+            prefixes: prefixes.to_vec(),
+            broadcasts,
+        }
     }
 
     /// The kind of `ip`. IPv4-mapped IPv6 addresses are judged as IPv4. Unspecified,
@@ -123,7 +126,9 @@ impl FromStr for DeviceKey {
         }
         match Mac::parse(text) {
             Some(m) => Ok(DeviceKey::Mac(m)),
-            None => Err(DeviceKeyError { text: text.to_string() }),
+            None => Err(DeviceKeyError {
+                text: text.to_string(),
+            }),
         }
     }
 }
@@ -170,7 +175,15 @@ mod tests {
         ] {
             assert_eq!(l.kind(ip(a)), AddressKind::Local, "{a}");
         }
-        for a in ["8.8.8.8", "172.32.0.1", "100.128.0.1", "127.0.0.1", "::1", "2001:db8::1", "fec0::1"] {
+        for a in [
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "127.0.0.1",
+            "::1",
+            "2001:db8::1",
+            "fec0::1",
+        ] {
             assert_eq!(l.kind(ip(a)), AddressKind::Remote, "{a}");
         }
     }
@@ -178,7 +191,13 @@ mod tests {
     #[test]
     fn broadcast_addresses_are_never_devices() {
         let l = default_locality();
-        for a in ["255.255.255.255", "10.255.255.255", "192.168.255.255", "172.31.255.255", "169.254.255.255"] {
+        for a in [
+            "255.255.255.255",
+            "10.255.255.255",
+            "192.168.255.255",
+            "172.31.255.255",
+            "169.254.255.255",
+        ] {
             assert_eq!(l.kind(ip(a)), AddressKind::Broadcast, "{a}");
             assert!(!l.is_device(ip(a)));
         }
@@ -215,7 +234,10 @@ mod tests {
         // A user /24 inside a default /16 adds its own broadcast.
         let mut prefixes = Prefix::defaults();
         prefixes.push("192.168.1.0/24".parse().unwrap());
-        assert_eq!(Locality::new(&prefixes).kind(ip("192.168.1.255")), AddressKind::Broadcast);
+        assert_eq!(
+            Locality::new(&prefixes).kind(ip("192.168.1.255")),
+            AddressKind::Broadcast
+        );
     }
 
     #[test]
@@ -223,7 +245,10 @@ mod tests {
         let l = default_locality();
         assert_eq!(l.kind(ip("::ffff:192.168.1.10")), AddressKind::Local);
         assert_eq!(l.kind(ip("::ffff:255.255.255.255")), AddressKind::Broadcast);
-        assert_eq!(DeviceKey::of(ip("::ffff:192.168.1.10"), None).to_string(), "192.168.1.10");
+        assert_eq!(
+            DeviceKey::of(ip("::ffff:192.168.1.10"), None).to_string(),
+            "192.168.1.10"
+        );
     }
 
     #[test]
@@ -232,8 +257,14 @@ mod tests {
         let k = DeviceKey::of(ip("192.168.1.10"), Some(mac));
         assert_eq!(k, DeviceKey::Mac(mac));
         assert_eq!(k.to_string(), "60:01:94:54:6b:e8");
-        assert_eq!(DeviceKey::of(ip("192.168.1.10"), None).to_string(), "192.168.1.10");
-        assert_eq!(DeviceKey::of(ip("192.168.1.10"), Some(Mac([0; 6]))).to_string(), "192.168.1.10");
+        assert_eq!(
+            DeviceKey::of(ip("192.168.1.10"), None).to_string(),
+            "192.168.1.10"
+        );
+        assert_eq!(
+            DeviceKey::of(ip("192.168.1.10"), Some(Mac([0; 6]))).to_string(),
+            "192.168.1.10"
+        );
         assert_eq!(DeviceKey::of(ip("fe80::1"), None).to_string(), "fe80::1");
     }
 
@@ -246,7 +277,18 @@ mod tests {
             assert_eq!(json, format!("\"{text}\""));
             assert_eq!(serde_json::from_str::<DeviceKey>(&json).unwrap(), k);
         }
-        assert_eq!("60-01-94-54-6B-E8".parse::<DeviceKey>().unwrap().to_string(), "60:01:94:54:6b:e8");
-        assert_eq!("printer".parse::<DeviceKey>(), Err(DeviceKeyError { text: "printer".into() }));
+        assert_eq!(
+            "60-01-94-54-6B-E8"
+                .parse::<DeviceKey>()
+                .unwrap()
+                .to_string(),
+            "60:01:94:54:6b:e8"
+        );
+        assert_eq!(
+            "printer".parse::<DeviceKey>(),
+            Err(DeviceKeyError {
+                text: "printer".into()
+            })
+        );
     }
 }

@@ -44,11 +44,15 @@ impl fmt::Display for PrefixError {
 impl std::error::Error for PrefixError {}
 
 fn v4_mask(length: u8) -> u32 {
-    u32::MAX.checked_shl(32 - u32::from(length.min(32))).unwrap_or(0)
+    u32::MAX
+        .checked_shl(32 - u32::from(length.min(32)))
+        .unwrap_or(0)
 }
 
 fn v6_mask(length: u8) -> u128 {
-    u128::MAX.checked_shl(128 - u32::from(length.min(128))).unwrap_or(0)
+    u128::MAX
+        .checked_shl(128 - u32::from(length.min(128)))
+        .unwrap_or(0)
 }
 
 impl Prefix {
@@ -57,17 +61,29 @@ impl Prefix {
         match addr.to_canonical() {
             IpAddr::V4(a) => {
                 if length > 32 {
-                    return Err(PrefixError::LengthTooLong { length: length.into(), max: 32 });
+                    return Err(PrefixError::LengthTooLong {
+                        length: length.into(),
+                        max: 32,
+                    });
                 }
                 let network = Ipv4Addr::from(u32::from(a) & v4_mask(length));
-                Ok(Prefix { network: IpAddr::V4(network), length })
+                Ok(Prefix {
+                    network: IpAddr::V4(network),
+                    length,
+                })
             }
             IpAddr::V6(a) => {
                 if length > 128 {
-                    return Err(PrefixError::LengthTooLong { length: length.into(), max: 128 });
+                    return Err(PrefixError::LengthTooLong {
+                        length: length.into(),
+                        max: 128,
+                    });
                 }
                 let network = Ipv6Addr::from(u128::from(a) & v6_mask(length));
-                Ok(Prefix { network: IpAddr::V6(network), length })
+                Ok(Prefix {
+                    network: IpAddr::V6(network),
+                    length,
+                })
             }
         }
     }
@@ -96,7 +112,9 @@ impl Prefix {
     /// `/31` and `/32`, which have no broadcast address (RFC 3021).
     pub fn broadcast(&self) -> Option<Ipv4Addr> {
         match self.network {
-            IpAddr::V4(n) if self.length <= 30 => Some(Ipv4Addr::from(u32::from(n) | !v4_mask(self.length))),
+            IpAddr::V4(n) if self.length <= 30 => {
+                Some(Ipv4Addr::from(u32::from(n) | !v4_mask(self.length)))
+            }
             _ => None,
         }
     }
@@ -133,12 +151,20 @@ impl FromStr for Prefix {
             Some((a, l)) => (a, Some(l)),
             None => (text, None),
         };
-        let addr: IpAddr = addr_text.parse().map_err(|_| PrefixError::BadAddress { text: addr_text.to_string() })?;
-        let max = if addr.to_canonical().is_ipv4() { 32u8 } else { 128u8 };
+        let addr: IpAddr = addr_text.parse().map_err(|_| PrefixError::BadAddress {
+            text: addr_text.to_string(),
+        })?;
+        let max = if addr.to_canonical().is_ipv4() {
+            32u8
+        } else {
+            128u8
+        };
         let length = match length_text {
             None => max,
             Some(l) => {
-                let n: u32 = l.parse().map_err(|_| PrefixError::BadLength { text: l.to_string() })?;
+                let n: u32 = l.parse().map_err(|_| PrefixError::BadLength {
+                    text: l.to_string(),
+                })?;
                 if n > u32::from(max) {
                     return Err(PrefixError::LengthTooLong { length: n, max });
                 }
@@ -194,10 +220,30 @@ mod tests {
 
     #[test]
     fn rejects_bad_text_with_the_reason() {
-        assert_eq!("10.0.0/8".parse::<Prefix>(), Err(PrefixError::BadAddress { text: "10.0.0".into() }));
-        assert_eq!("10.0.0.0/x".parse::<Prefix>(), Err(PrefixError::BadLength { text: "x".into() }));
-        assert_eq!("10.0.0.0/33".parse::<Prefix>(), Err(PrefixError::LengthTooLong { length: 33, max: 32 }));
-        assert_eq!("fe80::/129".parse::<Prefix>(), Err(PrefixError::LengthTooLong { length: 129, max: 128 }));
+        assert_eq!(
+            "10.0.0/8".parse::<Prefix>(),
+            Err(PrefixError::BadAddress {
+                text: "10.0.0".into()
+            })
+        );
+        assert_eq!(
+            "10.0.0.0/x".parse::<Prefix>(),
+            Err(PrefixError::BadLength { text: "x".into() })
+        );
+        assert_eq!(
+            "10.0.0.0/33".parse::<Prefix>(),
+            Err(PrefixError::LengthTooLong {
+                length: 33,
+                max: 32
+            })
+        );
+        assert_eq!(
+            "fe80::/129".parse::<Prefix>(),
+            Err(PrefixError::LengthTooLong {
+                length: 129,
+                max: 128
+            })
+        );
     }
 
     #[test]
@@ -229,7 +275,15 @@ mod tests {
         let texts: Vec<String> = Prefix::defaults().iter().map(|p| p.to_string()).collect();
         assert_eq!(
             texts,
-            ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10"]
+            [
+                "10.0.0.0/8",
+                "172.16.0.0/12",
+                "192.168.0.0/16",
+                "100.64.0.0/10",
+                "169.254.0.0/16",
+                "fc00::/7",
+                "fe80::/10"
+            ]
         );
     }
 
@@ -237,7 +291,12 @@ mod tests {
     fn serde_uses_the_text_form() {
         let p: Prefix = "10.0.0.0/8".parse().unwrap();
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"10.0.0.0/8\"");
-        assert_eq!(serde_json::from_str::<Prefix>("\"fe80::/10\"").unwrap().to_string(), "fe80::/10");
+        assert_eq!(
+            serde_json::from_str::<Prefix>("\"fe80::/10\"")
+                .unwrap()
+                .to_string(),
+            "fe80::/10"
+        );
         assert!(serde_json::from_str::<Prefix>("\"nope\"").is_err());
     }
 }

@@ -84,8 +84,14 @@ mod tests {
 
     #[test]
     fn names_and_numbers() {
-        let shown: Vec<String> = [1u8, 6, 17, 58, 33, 132, 136, 47, 253].iter().map(|p| Name(*p).to_string()).collect();
-        assert_eq!(shown, ["ICMP", "TCP", "UDP", "ICMPv6", "DCCP", "SCTP", "UDPLite", "GRE", "P253"]);
+        let shown: Vec<String> = [1u8, 6, 17, 58, 33, 132, 136, 47, 253]
+            .iter()
+            .map(|p| Name(*p).to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            ["ICMP", "TCP", "UDP", "ICMPv6", "DCCP", "SCTP", "UDPLite", "GRE", "P253"]
+        );
     }
 
     #[test]

@@ -106,20 +106,26 @@ pub struct Fingerprint<K = ServiceId> {
 
 impl<K> Default for Fingerprint<K> {
     fn default() -> Fingerprint<K> {
-        Fingerprint { weights: Vec::new() }
+        Fingerprint {
+            weights: Vec::new(),
+        }
     }
 }
 
 impl Fingerprint<ServiceId> {
     /// SL(W): weight 1 for every service with c_s >= 1.
     pub fn service_list(w: &WindowCounts) -> Fingerprint {
-        Fingerprint { weights: w.counts.iter().map(|&(s, _)| (s, 1.0)).collect() }
+        Fingerprint {
+            weights: w.counts.iter().map(|&(s, _)| (s, 1.0)).collect(),
+        }
     }
 
     /// SP(W): p_s = c_s / n.
     pub fn service_prevalence(w: &WindowCounts) -> Fingerprint {
         let n = w.n as f64;
-        Fingerprint { weights: w.counts.iter().map(|&(s, c)| (s, c as f64 / n)).collect() }
+        Fingerprint {
+            weights: w.counts.iter().map(|&(s, c)| (s, c as f64 / n)).collect(),
+        }
     }
 
     /// G_k(W): g_s = ceil(k * c_s / n) / k; k = 0 is taken as 1.
@@ -159,7 +165,8 @@ impl<K: Ord> Fingerprint<K> {
     /// The same weights under other keys (e.g. service names), re-sorted. Keys mapped
     /// to the same new key keep the larger weight.
     pub fn with_keys<K2: Ord>(self, mut key: impl FnMut(K) -> K2) -> Fingerprint<K2> {
-        let mut weights: Vec<(K2, f64)> = self.weights.into_iter().map(|(k, w)| (key(k), w)).collect();
+        let mut weights: Vec<(K2, f64)> =
+            self.weights.into_iter().map(|(k, w)| (key(k), w)).collect();
         weights.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         weights.dedup_by(|later, first| later.0 == first.0);
         Fingerprint { weights }
@@ -202,7 +209,12 @@ mod tests {
 
     /// 4 active bins; service 1 in 1 bin, 2 in 2, 3 in 3, 4 in all 4.
     fn four_bins() -> WindowCounts {
-        let bins: [&[ServiceId]; 4] = [&[s(1), s(2), s(3), s(4)], &[s(2), s(3), s(4)], &[s(3), s(4)], &[s(4)]];
+        let bins: [&[ServiceId]; 4] = [
+            &[s(1), s(2), s(3), s(4)],
+            &[s(2), s(3), s(4)],
+            &[s(3), s(4)],
+            &[s(4)],
+        ];
         WindowCounts::of_bins(bins)
     }
 
@@ -227,28 +239,52 @@ mod tests {
 
     #[test]
     fn service_list_is_one_per_member() {
-        assert_eq!(values(&Fingerprint::service_list(&four_bins())), [(1, 1.0), (2, 1.0), (3, 1.0), (4, 1.0)]);
+        assert_eq!(
+            values(&Fingerprint::service_list(&four_bins())),
+            [(1, 1.0), (2, 1.0), (3, 1.0), (4, 1.0)]
+        );
     }
 
     #[test]
     fn service_prevalence_is_the_share_of_bins() {
-        assert_eq!(values(&Fingerprint::service_prevalence(&four_bins())), [(1, 0.25), (2, 0.5), (3, 0.75), (4, 1.0)]);
+        assert_eq!(
+            values(&Fingerprint::service_prevalence(&four_bins())),
+            [(1, 0.25), (2, 0.5), (3, 0.75), (4, 1.0)]
+        );
     }
 
     #[test]
     fn generalized_rounds_prevalence_up_to_steps_of_one_over_k() {
         let w = four_bins();
-        assert_eq!(values(&Fingerprint::generalized(&w, 2)), [(1, 0.5), (2, 0.5), (3, 1.0), (4, 1.0)]);
-        assert_eq!(values(&Fingerprint::generalized(&w, 3)), [(1, 1.0 / 3.0), (2, 2.0 / 3.0), (3, 1.0), (4, 1.0)]);
-        assert_eq!(values(&Fingerprint::generalized(&w, 5)), [(1, 0.4), (2, 0.6), (3, 0.8), (4, 1.0)]);
-        assert_eq!(Fingerprint::of(&w, Representation::G, 2), Fingerprint::generalized(&w, 2));
+        assert_eq!(
+            values(&Fingerprint::generalized(&w, 2)),
+            [(1, 0.5), (2, 0.5), (3, 1.0), (4, 1.0)]
+        );
+        assert_eq!(
+            values(&Fingerprint::generalized(&w, 3)),
+            [(1, 1.0 / 3.0), (2, 2.0 / 3.0), (3, 1.0), (4, 1.0)]
+        );
+        assert_eq!(
+            values(&Fingerprint::generalized(&w, 5)),
+            [(1, 0.4), (2, 0.6), (3, 0.8), (4, 1.0)]
+        );
+        assert_eq!(
+            Fingerprint::of(&w, Representation::G, 2),
+            Fingerprint::generalized(&w, 2)
+        );
     }
 
     #[test]
     fn g1_equals_sl() {
         let w = four_bins();
-        assert_eq!(Fingerprint::generalized(&w, 1), Fingerprint::service_list(&w));
-        assert_eq!(Fingerprint::of(&w, Representation::Sl, 7), Fingerprint::service_list(&w));
+        assert_eq!(
+            Fingerprint::generalized(&w, 1),
+            Fingerprint::service_list(&w)
+        );
+        assert_eq!(
+            Fingerprint::of(&w, Representation::Sl, 7),
+            Fingerprint::service_list(&w)
+        );
     }
 
     #[test]
@@ -257,8 +293,16 @@ mod tests {
         let sp = Fingerprint::service_prevalence(&w);
         for k in 1..=64u32 {
             let g = Fingerprint::generalized(&w, k);
-            let gap = g.weights.iter().zip(&sp.weights).map(|(a, b)| a.1 - b.1).fold(0.0, f64::max);
-            assert!((0.0..1.0 / f64::from(k) + 1e-15).contains(&gap), "k = {k}, gap = {gap}");
+            let gap = g
+                .weights
+                .iter()
+                .zip(&sp.weights)
+                .map(|(a, b)| a.1 - b.1)
+                .fold(0.0, f64::max);
+            assert!(
+                (0.0..1.0 / f64::from(k) + 1e-15).contains(&gap),
+                "k = {k}, gap = {gap}"
+            );
             // Multiples of n = 4 are exact.
             if k % 4 == 0 {
                 assert_eq!(g, sp, "k = {k}");
@@ -283,8 +327,17 @@ mod tests {
         assert_eq!(f.weight(&s(3)), 0.75);
         assert_eq!(f.weight(&s(9)), 0.0);
         assert_eq!(f.len(), 4);
-        let named = f.with_keys(|id| if id.0 == 1 { "z".to_string() } else { "a".to_string() });
-        assert_eq!(named.weights, [("a".to_string(), 1.0), ("z".to_string(), 0.25)]);
+        let named = f.with_keys(|id| {
+            if id.0 == 1 {
+                "z".to_string()
+            } else {
+                "a".to_string()
+            }
+        });
+        assert_eq!(
+            named.weights,
+            [("a".to_string(), 1.0), ("z".to_string(), 0.25)]
+        );
         assert_eq!(named.to_string(), "{a: 1, z: 0.25}");
         assert_eq!(Representation::G.label(4), "G4");
         assert_eq!(Representation::Sl.label(4), "SL");

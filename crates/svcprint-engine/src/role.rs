@@ -78,9 +78,15 @@ pub fn icmp_type_code(rec: &FlowRecord) -> IcmpTypeCode {
     if rec.dst_port >= 256 {
         split(rec.dst_port)
     } else if let Ok(icmp_type @ 1..=255) = u8::try_from(rec.src_port) {
-        IcmpTypeCode { icmp_type, code: dst_low }
+        IcmpTypeCode {
+            icmp_type,
+            code: dst_low,
+        }
     } else {
-        IcmpTypeCode { icmp_type: 0, code: dst_low }
+        IcmpTypeCode {
+            icmp_type: 0,
+            code: dst_low,
+        }
     }
 }
 
@@ -113,11 +119,19 @@ const ACK: u8 = 0x10;
 pub fn server_by_ports(src_port: u16, dst_port: u16) -> Side {
     let (src_low, dst_low) = (src_port < 1024, dst_port < 1024);
     if src_low != dst_low {
-        return if src_low { Side::Source } else { Side::Destination };
+        return if src_low {
+            Side::Source
+        } else {
+            Side::Destination
+        };
     }
     let (src_eph, dst_eph) = (src_port >= 32768, dst_port >= 32768);
     if src_eph != dst_eph {
-        return if src_eph { Side::Destination } else { Side::Source };
+        return if src_eph {
+            Side::Destination
+        } else {
+            Side::Source
+        };
     }
     if src_port < dst_port {
         Side::Source
@@ -143,7 +157,11 @@ pub fn roles(rec: &FlowRecord) -> Option<Roles> {
         if is_icmp_error(rec.protocol, t) {
             return None;
         }
-        let client = if is_icmp_reply(rec.protocol, t) { Side::Destination } else { Side::Source };
+        let client = if is_icmp_reply(rec.protocol, t) {
+            Side::Destination
+        } else {
+            Side::Source
+        };
         return decided(client, RoleRule::Icmp);
     }
     if rec.is_biflow() {
@@ -237,23 +255,51 @@ mod tests {
     #[test]
     fn icmp_replies_make_the_source_the_server() {
         for t in [0u16, 14, 16, 18] {
-            assert_eq!(client(&rec(ICMP, 0, t * 256)), Some((Side::Destination, RoleRule::Icmp)), "type {t}");
+            assert_eq!(
+                client(&rec(ICMP, 0, t * 256)),
+                Some((Side::Destination, RoleRule::Icmp)),
+                "type {t}"
+            );
         }
-        assert_eq!(client(&rec(ICMPV6, 129, 0)), Some((Side::Destination, RoleRule::Icmp)));
+        assert_eq!(
+            client(&rec(ICMPV6, 129, 0)),
+            Some((Side::Destination, RoleRule::Icmp))
+        );
         // Both port fields 0: type 0, echo reply for ICMPv4.
-        assert_eq!(client(&rec(ICMP, 0, 0)), Some((Side::Destination, RoleRule::Icmp)));
+        assert_eq!(
+            client(&rec(ICMP, 0, 0)),
+            Some((Side::Destination, RoleRule::Icmp))
+        );
     }
 
     #[test]
     fn other_icmp_types_make_the_source_the_client() {
-        assert_eq!(client(&rec(ICMP, 8, 0)), Some((Side::Source, RoleRule::Icmp)));
-        assert_eq!(client(&rec(ICMP, 0, 13 * 256)), Some((Side::Source, RoleRule::Icmp)));
-        assert_eq!(client(&rec(ICMPV6, 0, 128 * 256)), Some((Side::Source, RoleRule::Icmp)));
-        assert_eq!(client(&rec(ICMPV6, 135, 0)), Some((Side::Source, RoleRule::Icmp)));
+        assert_eq!(
+            client(&rec(ICMP, 8, 0)),
+            Some((Side::Source, RoleRule::Icmp))
+        );
+        assert_eq!(
+            client(&rec(ICMP, 0, 13 * 256)),
+            Some((Side::Source, RoleRule::Icmp))
+        );
+        assert_eq!(
+            client(&rec(ICMPV6, 0, 128 * 256)),
+            Some((Side::Source, RoleRule::Icmp))
+        );
+        assert_eq!(
+            client(&rec(ICMPV6, 135, 0)),
+            Some((Side::Source, RoleRule::Icmp))
+        );
         // ICMPv6 type 0 is not a reply (0 is a v4 reply only).
-        assert_eq!(client(&rec(ICMPV6, 0, 0)), Some((Side::Source, RoleRule::Icmp)));
+        assert_eq!(
+            client(&rec(ICMPV6, 0, 0)),
+            Some((Side::Source, RoleRule::Icmp))
+        );
         // ICMPv4 types 1 and 2 are not errors (those are ICMPv6 numbers).
-        assert_eq!(client(&rec(ICMP, 1, 0)), Some((Side::Source, RoleRule::Icmp)));
+        assert_eq!(
+            client(&rec(ICMP, 1, 0)),
+            Some((Side::Source, RoleRule::Icmp))
+        );
     }
 
     #[test]
@@ -335,16 +381,32 @@ mod tests {
 
     #[test]
     fn port_rule_applies_to_every_port_protocol() {
-        for p in [TCP, protocol::UDP, protocol::DCCP, protocol::SCTP, protocol::UDPLITE] {
-            assert_eq!(client(&rec(p, 50000, 5683)), Some((Side::Source, RoleRule::Ports)), "protocol {p}");
+        for p in [
+            TCP,
+            protocol::UDP,
+            protocol::DCCP,
+            protocol::SCTP,
+            protocol::UDPLITE,
+        ] {
+            assert_eq!(
+                client(&rec(p, 50000, 5683)),
+                Some((Side::Source, RoleRule::Ports)),
+                "protocol {p}"
+            );
         }
     }
 
     #[test]
     fn portless_protocols_make_the_source_the_client_and_ignore_ports() {
         // GRE with garbage in the port fields: ports are 0, rule 4.
-        assert_eq!(client(&rec(47, 50000, 80)), Some((Side::Source, RoleRule::Portless)));
-        assert_eq!(client(&rec(2, 0, 0)), Some((Side::Source, RoleRule::Portless)));
+        assert_eq!(
+            client(&rec(47, 50000, 80)),
+            Some((Side::Source, RoleRule::Portless))
+        );
+        assert_eq!(
+            client(&rec(2, 0, 0)),
+            Some((Side::Source, RoleRule::Portless))
+        );
         // A biflow of a portless protocol is decided by rule 1.
         let mut r = rec(50, 0, 0);
         r.reverse_packets = Some(3);

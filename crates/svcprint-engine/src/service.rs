@@ -58,7 +58,11 @@ impl Service {
     /// The client gets `out` and the server's port; the server gets `in` and its own
     /// port, which is the same port. Protocols without ports get [`Port::None`].
     pub fn for_side(rec: &FlowRecord, roles: Roles, side: Side) -> Service {
-        let direction = if side == roles.client { Direction::Out } else { Direction::In };
+        let direction = if side == roles.client {
+            Direction::Out
+        } else {
+            Direction::In
+        };
         let port = if protocol::has_ports(rec.protocol) {
             Port::Number(match roles.server() {
                 Side::Source => rec.src_port,
@@ -67,12 +71,19 @@ impl Service {
         } else {
             Port::None
         };
-        Service { direction: Some(direction), protocol: rec.protocol, port }
+        Service {
+            direction: Some(direction),
+            protocol: rec.protocol,
+            port,
+        }
     }
 
     /// Direction-blind mode [direction_aware=false]: the same service without direction.
     pub fn without_direction(self) -> Service {
-        Service { direction: None, ..self }
+        Service {
+            direction: None,
+            ..self
+        }
     }
 
     /// True for a numbered port >= 1024, the candidates of method.md M4 folding.
@@ -82,7 +93,10 @@ impl Service {
 
     /// method.md M4 folding target: `PROTO/other` with the same direction.
     pub fn folded(self) -> Service {
-        Service { port: Port::Other, ..self }
+        Service {
+            port: Port::Other,
+            ..self
+        }
     }
 }
 
@@ -123,7 +137,11 @@ pub struct ServiceParseError {
 
 impl fmt::Display for ServiceParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not a service (like TCP/443, in:UDP/53, ICMP): {:?}", self.text)
+        write!(
+            f,
+            "not a service (like TCP/443, in:UDP/53, ICMP): {:?}",
+            self.text
+        )
     }
 }
 
@@ -136,7 +154,9 @@ impl FromStr for Service {
     /// [`Service::without_direction`] for direction-blind services. A port is accepted
     /// only on protocols with ports and required on them.
     fn from_str(text: &str) -> Result<Service, ServiceParseError> {
-        let err = || ServiceParseError { text: text.to_string() };
+        let err = || ServiceParseError {
+            text: text.to_string(),
+        };
         let (direction, rest) = match text.strip_prefix("in:") {
             Some(rest) => (Direction::In, rest),
             None => (Direction::Out, text),
@@ -154,7 +174,11 @@ impl FromStr for Service {
             }
             _ => return Err(err()),
         };
-        Ok(Service { direction: Some(direction), protocol, port })
+        Ok(Service {
+            direction: Some(direction),
+            protocol,
+            port,
+        })
     }
 }
 
@@ -180,8 +204,14 @@ mod tests {
 
     #[test]
     fn client_gets_out_and_server_port_server_gets_in_and_own_port() {
-        assert_eq!(both(&rec(6, 50000, 443)), ("TCP/443".into(), "in:TCP/443".into()));
-        assert_eq!(both(&rec(17, 53, 40000)), ("in:UDP/53".into(), "UDP/53".into()));
+        assert_eq!(
+            both(&rec(6, 50000, 443)),
+            ("TCP/443".into(), "in:TCP/443".into())
+        );
+        assert_eq!(
+            both(&rec(17, 53, 40000)),
+            ("in:UDP/53".into(), "UDP/53".into())
+        );
     }
 
     #[test]
@@ -190,7 +220,10 @@ mod tests {
         assert_eq!(both(&rec(1, 8, 0)), ("ICMP".into(), "in:ICMP".into()));
         // Echo reply from source: source server.
         assert_eq!(both(&rec(1, 0, 0)), ("in:ICMP".into(), "ICMP".into()));
-        assert_eq!(both(&rec(58, 128, 0)), ("ICMPv6".into(), "in:ICMPv6".into()));
+        assert_eq!(
+            both(&rec(58, 128, 0)),
+            ("ICMPv6".into(), "in:ICMPv6".into())
+        );
         assert_eq!(both(&rec(47, 1234, 80)), ("GRE".into(), "in:GRE".into()));
         assert_eq!(both(&rec(253, 0, 0)), ("P253".into(), "in:P253".into()));
     }
@@ -225,14 +258,41 @@ mod tests {
 
     #[test]
     fn parse_inverts_display() {
-        for text in ["TCP/443", "in:TCP/80", "UDP/53", "ICMP", "in:ICMPv6", "UDP/other", "in:TCP/other", "P253", "SCTP/0"]
-        {
+        for text in [
+            "TCP/443",
+            "in:TCP/80",
+            "UDP/53",
+            "ICMP",
+            "in:ICMPv6",
+            "UDP/other",
+            "in:TCP/other",
+            "P253",
+            "SCTP/0",
+        ] {
             assert_eq!(text.parse::<Service>().unwrap().to_string(), text);
         }
-        let out = Service { direction: Some(Direction::Out), protocol: 6, port: Port::Number(443) };
+        let out = Service {
+            direction: Some(Direction::Out),
+            protocol: 6,
+            port: Port::Number(443),
+        };
         assert_eq!("TCP/443".parse::<Service>(), Ok(out));
-        for bad in ["", "TCP", "TCP/", "TCP/x", "TCP/70000", "ICMP/3", "out:TCP/1", "tcp/80", "TCP/+1"] {
-            assert_eq!(bad.parse::<Service>(), Err(ServiceParseError { text: bad.into() }), "{bad:?}");
+        for bad in [
+            "",
+            "TCP",
+            "TCP/",
+            "TCP/x",
+            "TCP/70000",
+            "ICMP/3",
+            "out:TCP/1",
+            "tcp/80",
+            "TCP/+1",
+        ] {
+            assert_eq!(
+                bad.parse::<Service>(),
+                Err(ServiceParseError { text: bad.into() }),
+                "{bad:?}"
+            );
         }
     }
 
