@@ -9,7 +9,7 @@
 //! becomes `PROTO/other` with the same direction. Flow counts of the services merged
 //! into one are summed. Devices with fewer active bins are left as they are.
 
-use crate::aggregate::{Aggregates, TimeSpan};
+use crate::aggregate::{Aggregates, ServiceFlows, TimeSpan};
 use crate::bin_sets::BinSets;
 use crate::config::Config;
 use crate::device::DeviceKey;
@@ -23,7 +23,7 @@ pub struct DeviceActivity {
     flows: u64,
     span: Option<TimeSpan>,
     bins: BinSets,
-    service_flows: Vec<(ServiceId, u64)>,
+    service_flows: Vec<(ServiceId, ServiceFlows)>,
 }
 
 impl DeviceActivity {
@@ -48,14 +48,14 @@ impl DeviceActivity {
     }
 
     /// Per service, the flows that gave it (summed over folded services); sorted by id.
-    pub fn service_flows(&self) -> &[(ServiceId, u64)] {
+    pub fn service_flows(&self) -> &[(ServiceId, ServiceFlows)] {
         &self.service_flows
     }
 
     /// The flows that gave service `id` (0 when none).
     pub fn flows_of(&self, id: ServiceId) -> u64 {
         match self.service_flows.binary_search_by_key(&id, |&(s, _)| s) {
-            Ok(i) => self.service_flows.get(i).map_or(0, |&(_, n)| n),
+            Ok(i) => self.service_flows.get(i).map_or(0, |(_, n)| n.flows),
             Err(_) => 0,
         }
     }
@@ -64,11 +64,17 @@ impl DeviceActivity {
 /// Every device's activity, with its own sorted service table (only services in use).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Activity {
+    bin_ms: i64,
     services: Vec<Service>,
     devices: Vec<DeviceActivity>,
 }
 
 impl Activity {
+    /// The bin width the aggregates were made with (method.md M5 [bin]).
+    pub fn bin_ms(&self) -> i64 {
+        self.bin_ms
+    }
+
     /// The service table: [`ServiceId`] n is `services()[n]`.
     pub fn services(&self) -> &[Service] {
         &self.services
@@ -121,7 +127,7 @@ pub fn activity(agg: &Aggregates, cfg: &Config) -> Activity {
 
     let mut counts: FxHashMap<ServiceId, u64> = FxHashMap::default();
     let mut set: Vec<ServiceId> = Vec::new();
-    let mut flows: Vec<(ServiceId, u64)> = Vec::new();
+    let mut flows: Vec<(ServiceId, ServiceFlows)> = Vec::new();
     let mut used = vec![false; table.len()];
     let mut devices = Vec::with_capacity(agg.devices().len());
     for dev in agg.devices() {
@@ -165,10 +171,10 @@ pub fn activity(agg: &Aggregates, cfg: &Config) -> Activity {
                 .filter_map(|&(s, n)| final_id(s).map(|f| (f, n))),
         );
         flows.sort_unstable_by_key(|&(s, _)| s);
-        let mut service_flows: Vec<(ServiceId, u64)> = Vec::with_capacity(flows.len());
+        let mut service_flows: Vec<(ServiceId, ServiceFlows)> = Vec::with_capacity(flows.len());
         for &(s, n) in &flows {
             match service_flows.last_mut() {
-                Some(last) if last.0 == s => last.1 = last.1.saturating_add(n),
+                Some(last) if last.0 == s => last.1 = last.1.plus(n),
                 _ => service_flows.push((s, n)),
             }
         }
@@ -206,5 +212,9 @@ pub fn activity(agg: &Aggregates, cfg: &Config) -> Activity {
             f.0 = map.get(f.0.index()).copied().unwrap_or(f.0);
         }
     }
-    Activity { services, devices }
+    Activity {
+        bin_ms: agg.params().bin_ms,
+        services,
+        devices,
+    }
 }

@@ -15,7 +15,7 @@
 use crate::bin_sets::{BinSets, BinSetsError};
 use crate::bins::FlowBins;
 use crate::config::{Config, ConfigError};
-use crate::device::{DeviceKey, Locality};
+use crate::device::{AddressKind, DeviceKey, Locality};
 use crate::prefix::Prefix;
 use crate::role::{self, Side};
 use crate::service::{self, Service, ServiceId};
@@ -127,6 +127,26 @@ impl TimeSpan {
     }
 }
 
+/// The flows that gave a device one service (method.md M4), and how many of them had a
+/// peer that is not remote ([`crate::device::AddressKind`] other than `Remote`: a local,
+/// broadcast, multicast or unspecified address), for the `local-networks` ACEs of the
+/// M12 MUD draft.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceFlows {
+    pub flows: u64,
+    pub local_peer: u64,
+}
+
+impl ServiceFlows {
+    /// Both counts summed (saturating).
+    pub fn plus(self, o: ServiceFlows) -> ServiceFlows {
+        ServiceFlows {
+            flows: self.flows.saturating_add(o.flows),
+            local_peer: self.local_peer.saturating_add(o.local_peer),
+        }
+    }
+}
+
 /// One device in [`Aggregates`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceAggregate {
@@ -134,7 +154,7 @@ pub struct DeviceAggregate {
     flows: u64,
     span: Option<TimeSpan>,
     bins: BinSets,
-    service_flows: Vec<(ServiceId, u64)>,
+    service_flows: Vec<(ServiceId, ServiceFlows)>,
 }
 
 impl DeviceAggregate {
@@ -160,8 +180,8 @@ impl DeviceAggregate {
         &self.bins
     }
 
-    /// Per service, the number of flows that gave it to the device; sorted by id.
-    pub fn service_flows(&self) -> &[(ServiceId, u64)] {
+    /// Per service, the flows that gave it to the device; sorted by id.
+    pub fn service_flows(&self) -> &[(ServiceId, ServiceFlows)] {
         &self.service_flows
     }
 }
@@ -289,7 +309,9 @@ impl TryFrom<AggregatesRepr> for Aggregates {
                 });
             }
             let flows_ok = first_unsorted(&d.service_flows, |a, b| a.0 < b.0).is_none()
-                && d.service_flows.iter().all(|(_, n)| *n > 0);
+                && d.service_flows
+                    .iter()
+                    .all(|(_, n)| n.flows > 0 && n.local_peer <= n.flows);
             let empties = [
                 d.bins.is_empty(),
                 d.service_flows.is_empty(),
@@ -424,10 +446,10 @@ fn combine(
     b: Option<DeviceAggregate>,
     map_b: &[ServiceId],
 ) -> DeviceAggregate {
-    let remap = |v: &[(ServiceId, u64)], map: &[ServiceId]| -> Vec<(ServiceId, u64)> {
+    let remap = |v: &[(ServiceId, ServiceFlows)], map: &[ServiceId]| {
         v.iter()
             .filter_map(|(id, n)| map.get(id.index()).map(|m| (*m, *n)))
-            .collect()
+            .collect::<Vec<_>>()
     };
     let empty = BinSets::new();
     let bins = BinSets::union(
@@ -448,7 +470,7 @@ fn combine(
             (Some(x), Some(y)) if x.0 == y.0 => {
                 i += 1;
                 j += 1;
-                (x.0, x.1.saturating_add(y.1))
+                (x.0, x.1.plus(y.1))
             }
             (Some(x), Some(y)) if x.0 < y.0 => {
                 i += 1;
@@ -495,7 +517,7 @@ pub struct Aggregator {
     /// (device, bin, service): the service was active for the device in the bin.
     cells: FxHashSet<(u32, i64, u32)>,
     /// (device, service) -> flows that gave the device the service.
-    service_flows: FxHashMap<(u32, u32), u64>,
+    service_flows: FxHashMap<(u32, u32), ServiceFlows>,
     stats: AggregationStats,
 }
 
@@ -523,8 +545,13 @@ impl Aggregator {
     }
 
     /// The device id of the endpoint, when it is a device (M3) and the table has room.
-    fn device(&mut self, addr: std::net::IpAddr, mac: Option<svcprint_flow::Mac>) -> Option<u32> {
-        if !self.locality.is_device(addr) {
+    fn device(
+        &mut self,
+        kind: AddressKind,
+        addr: std::net::IpAddr,
+        mac: Option<svcprint_flow::Mac>,
+    ) -> Option<u32> {
+        if kind != AddressKind::Local {
             return None;
         }
         let key = DeviceKey::of(addr, mac);
@@ -568,8 +595,10 @@ impl Aggregator {
             self.stats.below_min_packets += 1;
             return;
         }
-        let src = self.device(rec.src_addr, rec.src_mac);
-        let dst = self.device(rec.dst_addr, rec.dst_mac);
+        let src_kind = self.locality.kind(rec.src_addr);
+        let dst_kind = self.locality.kind(rec.dst_addr);
+        let src = self.device(src_kind, rec.src_addr, rec.src_mac);
+        let dst = self.device(dst_kind, rec.dst_addr, rec.dst_mac);
         if src.is_none() && dst.is_none() {
             self.stats.without_device += 1;
             return;
@@ -608,8 +637,16 @@ impl Aggregator {
             for bin in flow_bins.bins() {
                 self.cells.insert((dev, bin, sid));
             }
-            let n = self.service_flows.entry((dev, sid)).or_insert(0);
-            *n = n.saturating_add(1);
+            let peer_local = match side {
+                Side::Source => dst_kind != AddressKind::Remote,
+                Side::Destination => src_kind != AddressKind::Remote,
+            };
+            let one = ServiceFlows {
+                flows: 1,
+                local_peer: u64::from(peer_local),
+            };
+            let n = self.service_flows.entry((dev, sid)).or_default();
+            *n = n.plus(one);
             if let Some(acc) = self.devices.get_mut(dev as usize) {
                 acc.span = TimeSpan::union(acc.span, Some(span));
             }
@@ -662,12 +699,12 @@ impl Aggregator {
             .map(|(d, b, s)| (dev_of(d), b, svc_of(s)))
             .collect();
         cells.sort_unstable();
-        let mut flows: Vec<(u32, ServiceId, u64)> = self
+        let mut flows: Vec<(u32, ServiceId, ServiceFlows)> = self
             .service_flows
             .into_iter()
             .map(|((d, s), n)| (dev_of(d), svc_of(s), n))
             .collect();
-        flows.sort_unstable();
+        flows.sort_unstable_by_key(|&(d, s, _)| (d, s));
 
         let mut devices: Vec<DeviceAggregate> = dev_order
             .iter()

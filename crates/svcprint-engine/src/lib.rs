@@ -22,7 +22,7 @@ pub mod summary;
 pub use activity::{activity, Activity, DeviceActivity};
 pub use aggregate::{
     Aggregates, AggregationParams, AggregationStats, Aggregator, DeviceAggregate, MergeError,
-    TimeSpan,
+    ServiceFlows, TimeSpan,
 };
 pub use config::{Config, ConfigError};
 pub use device::{DeviceKey, Locality};

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use svcprint_engine::{
     device_summaries, Aggregates, AggregationStats, Aggregator, Config, ConfigError, DeviceSummary,
-    MergeError, ServiceStat,
+    MergeError, ServiceFlows, ServiceStat,
 };
 
 fn stat(service: &str, prevalence: f64, flows: u64) -> ServiceStat {
@@ -424,7 +424,13 @@ fn merge_requires_the_same_aggregation_parameters() {
     assert_eq!(a.merge(d), Ok(()));
     assert_eq!(a.devices()[0].flows(), 2);
     assert_eq!(a.devices()[0].service_flows().len(), 1);
-    assert_eq!(a.devices()[0].service_flows()[0].1, 2);
+    assert_eq!(
+        a.devices()[0].service_flows()[0].1,
+        ServiceFlows {
+            flows: 2,
+            local_peer: 0
+        }
+    );
 }
 
 #[test]
@@ -475,4 +481,60 @@ fn aggregates_round_trip_through_serde_and_reject_inconsistent_input() {
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("bin must be positive, got 0 ms"), "{err}");
+}
+
+#[test]
+fn service_flows_count_flows_with_a_peer_that_is_not_remote() {
+    let d = "192.168.1.10";
+    let recs = [
+        udp(d, 40000, "8.8.8.8", 53, 0, 0),
+        udp(d, 40001, "192.168.1.1", 53, 0, 0),
+        udp(d, 40002, "192.168.1.1", 53, 0, 0),
+        udp(d, 50000, "239.255.255.250", 1900, 0, 0),
+        udp("203.0.113.7", 50000, d, 1900, 0, 0),
+    ];
+    let cfg = Config::default();
+    let agg = aggregate(&recs, &cfg);
+    let dev = agg
+        .devices()
+        .iter()
+        .find(|x| x.key().to_string() == d)
+        .unwrap();
+    let got: Vec<(String, ServiceFlows)> = dev
+        .service_flows()
+        .iter()
+        .map(|(id, n)| (agg.service(*id).unwrap().to_string(), *n))
+        .collect();
+    let sf = |flows, local_peer| ServiceFlows { flows, local_peer };
+    assert_eq!(
+        got,
+        [
+            ("UDP/53".to_string(), sf(3, 2)),
+            ("UDP/1900".to_string(), sf(1, 1)),
+            ("in:UDP/1900".to_string(), sf(1, 0)),
+        ]
+    );
+    // Direction-blind mode sums both counts.
+    let blind = Config {
+        direction_aware: false,
+        ..Config::default()
+    };
+    let act = svcprint_engine::activity(&agg, &blind);
+    let dev = act
+        .devices()
+        .iter()
+        .find(|x| x.key().to_string() == d)
+        .unwrap();
+    let got: Vec<(String, ServiceFlows)> = dev
+        .service_flows()
+        .iter()
+        .map(|(id, n)| (act.service(*id).unwrap().to_string(), *n))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("UDP/53".to_string(), sf(3, 2)),
+            ("UDP/1900".to_string(), sf(2, 1))
+        ]
+    );
 }
