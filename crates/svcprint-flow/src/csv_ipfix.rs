@@ -387,6 +387,7 @@ pub struct CsvIpfixDecoder {
     line: u64,
     header: Header,
     records: u64,
+    finished: bool,
 }
 
 impl CsvIpfixDecoder {
@@ -415,6 +416,7 @@ impl CsvIpfixDecoder {
             line: 1,
             header: Header::Pending,
             records: 0,
+            finished: false,
         }
     }
 
@@ -440,6 +442,9 @@ impl CsvIpfixDecoder {
 
     /// Feed the next chunk of text.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        if self.finished {
+            return;
+        }
         let mut i = 0;
         while i < chunk.len() {
             if !self.in_row {
@@ -461,10 +466,13 @@ impl CsvIpfixDecoder {
         self.pos += chunk.len() as u64;
     }
 
-    /// End of the text. With `complete == false` (the container was truncated or
+    /// End of the text (later calls to `feed` and `finish` do nothing). With `complete == false` (the container was truncated or
     /// damaged) a last row without its newline is dropped instead of decoded, since it
     /// may be cut short; the container reports the damage.
     pub fn finish(&mut self, complete: bool, out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
         if self.in_row {
             if !complete {
                 self.reset_row();
@@ -489,7 +497,6 @@ impl CsvIpfixDecoder {
                 None,
                 "no header row: the text is empty".to_string(),
             );
-            self.header = Header::Rejected;
         }
     }
 

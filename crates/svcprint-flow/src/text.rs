@@ -127,8 +127,7 @@ impl TextStream {
     ) {
         if self.state == State::Sniffing {
             if self.head.is_empty() && !complete {
-                self.state = State::Rejected;
-                return;
+                return; // nothing decoded before the damage: format stays "empty"
             }
             self.decide(out, diags);
         }
