@@ -1,10 +1,10 @@
 //! S(d, b) as the method uses it: the [`Aggregates`] seen through the direction mode
-//! [direction_aware] and rare-high-port folding [fold_rare_bins] of method.md M4.
+//! \[direction_aware\] and rare-high-port folding \[fold_rare_bins\] of method.md M4.
 //!
 //! Order of operations: (1) direction-blind mode replaces every service by the same
 //! service without direction (a projection: the port is the server's port either way);
 //! (2) folding, per device over all of its active bins (the bins of M5, computed before
-//! folding): when the device has at least [min_bins] active bins and fold_rare_bins > 0,
+//! folding): when the device has at least \[min_bins\] active bins and fold_rare_bins > 0,
 //! a service with a port >= 1024 active in fewer than fold_rare_bins of its bins
 //! becomes `PROTO/other` with the same direction. Flow counts of the services merged
 //! into one are summed. Devices with fewer active bins are left as they are.
@@ -27,7 +27,7 @@ pub struct DeviceActivity {
 }
 
 impl DeviceActivity {
-    /// method.md M3 [device_key].
+    /// method.md M3 \[device_key\].
     pub fn key(&self) -> DeviceKey {
         self.key
     }
@@ -70,12 +70,12 @@ pub struct Activity {
 }
 
 impl Activity {
-    /// The bin width the aggregates were made with (method.md M5 [bin]).
+    /// The bin width the aggregates were made with (method.md M5 \[bin\]).
     pub fn bin_ms(&self) -> i64 {
         self.bin_ms
     }
 
-    /// The service table: [`ServiceId`] n is `services()[n]`.
+    /// The service table: [`ServiceId`] n is `services()\[n\]`.
     pub fn services(&self) -> &[Service] {
         &self.services
     }

@@ -9,7 +9,7 @@
 //! and [`Aggregates::merge`] of two parts equals aggregating the whole.
 //!
 //! Aggregates keep services direction-aware and unfolded; direction-blind mode and
-//! rare-port folding are applied afterwards ([`crate::activity`]), so they can change
+//! rare-port folding are applied afterwards ([`mod@crate::activity`]), so they can change
 //! without re-reading the input.
 
 use crate::bin_sets::{BinSets, BinSetsError};
@@ -29,13 +29,13 @@ use svcprint_flow::FlowRecord;
 /// Aggregates merge only when these are equal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AggregationParams {
-    /// M5 [bin].
+    /// M5 \[bin\].
     pub bin_ms: i64,
-    /// M4 [min_packets].
+    /// M4 \[min_packets\].
     pub min_packets: u64,
-    /// M4 [ignore_unanswered_inbound].
+    /// M4 \[ignore_unanswered_inbound\].
     pub ignore_unanswered_inbound: bool,
-    /// M3 [local_prefixes].
+    /// M3 \[local_prefixes\].
     pub local_prefixes: Vec<Prefix>,
     /// Limit on the bins of one flow (M5).
     pub max_flow_bins: u64,
@@ -158,7 +158,7 @@ pub struct DeviceAggregate {
 }
 
 impl DeviceAggregate {
-    /// method.md M3 [device_key].
+    /// method.md M3 \[device_key\].
     pub fn key(&self) -> DeviceKey {
         self.key
     }
@@ -348,7 +348,7 @@ impl Aggregates {
         &self.stats
     }
 
-    /// The service table: [`ServiceId`] n is `services()[n]`. Sorted, direction-aware,
+    /// The service table: [`ServiceId`] n is `services()\[n\]`. Sorted, direction-aware,
     /// unfolded.
     pub fn services(&self) -> &[Service] {
         &self.services
@@ -587,7 +587,7 @@ impl Aggregator {
     ///   counts once for each distinct device (M11 flow count).
     /// - M2: roles; an ICMP error gives no service.
     /// - M4: each device end gets its service, except a server in an unanswered biflow
-    ///   [ignore_unanswered_inbound].
+    ///   \[ignore_unanswered_inbound\].
     /// - M5: the service is active in every bin of the flow (clamped to max_flow_bins).
     pub fn add(&mut self, rec: &FlowRecord) {
         self.stats.records += 1;

@@ -17,45 +17,45 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
-    /// M5 [bin]: time bin width in ms, aligned to the Unix epoch. Default 1 h.
+    /// M5 \[bin\]: time bin width in ms, aligned to the Unix epoch. Default 1 h.
     pub bin_ms: i64,
-    /// M4 [direction_aware]: `false` drops the direction of services. Default true.
+    /// M4 \[direction_aware\]: `false` drops the direction of services. Default true.
     pub direction_aware: bool,
-    /// M4 [ignore_unanswered_inbound]: a biflow whose server sent no packets gives the
+    /// M4 \[ignore_unanswered_inbound\]: a biflow whose server sent no packets gives the
     /// server no service. Default true.
     pub ignore_unanswered_inbound: bool,
-    /// M4 [min_packets]: flows with fewer packets (forward plus reverse) are ignored. Default 1.
+    /// M4 \[min_packets\]: flows with fewer packets (forward plus reverse) are ignored. Default 1.
     pub min_packets: u64,
-    /// M4 [fold_rare_bins]: high-port services active in fewer bins fold into
+    /// M4 \[fold_rare_bins\]: high-port services active in fewer bins fold into
     /// `PROTO/other`; 0 turns folding off. Default 3.
     pub fold_rare_bins: u32,
-    /// M8 [min_bins]: minimum window; also the number of active bins a device needs
+    /// M8 \[min_bins\]: minimum window; also the number of active bins a device needs
     /// before M4 folding applies. Default 24.
     pub min_bins: u32,
-    /// M3 [local_prefixes]: the local networks. Default: the M3 list
+    /// M3 \[local_prefixes\]: the local networks. Default: the M3 list
     /// ([`Prefix::defaults`]); user prefixes are appended.
     pub local_prefixes: Vec<Prefix>,
     /// Limit (not in method.md): a flow is active in at most this many bins (M5); longer
     /// spans, which come from bad timestamps, are clamped to the first `max_flow_bins`
     /// bins and counted in [`crate::AggregationStats::clamped_flows`]. Default 10 000.
     pub max_flow_bins: u64,
-    /// M8 [representation]: SL, SP or G. Default G.
+    /// M8 \[representation\]: SL, SP or G. Default G.
     pub representation: Representation,
-    /// M6 [granularity]: k of G_k, >= 1. Default 2.
+    /// M6 \[granularity\]: k of G_k, >= 1. Default 2.
     pub granularity: u32,
-    /// M7 [similarity]: jaccard or cosine. Default jaccard.
+    /// M7 \[similarity\]: jaccard or cosine. Default jaccard.
     pub similarity: Similarity,
-    /// M8 [tau]: stability threshold in [0, 1]. Default 0.9.
+    /// M8 \[tau\]: stability threshold in [0, 1]. Default 0.9.
     pub tau: f64,
-    /// M8 [stable_bins]: stability run. Default 3.
+    /// M8 \[stable_bins\]: stability run. Default 3.
     pub stable_bins: u32,
-    /// M8 [max_bins]: maximum window. Default 336.
+    /// M8 \[max_bins\]: maximum window. Default 336.
     pub max_bins: u32,
-    /// M9 [tau_recur]: recurrence threshold; `None` means `tau`.
+    /// M9 \[tau_recur\]: recurrence threshold; `None` means `tau`.
     pub tau_recur: Option<f64>,
-    /// M10 [rho]: open-set threshold in [0, 1]. Default 0.85.
+    /// M10 \[rho\]: open-set threshold in [0, 1]. Default 0.85.
     pub rho: f64,
-    /// M11 [split]: temporal split point as a share of each device's span, in (0, 1). Default 0.5.
+    /// M11 \[split\]: temporal split point as a share of each device's span, in (0, 1). Default 0.5.
     pub split: f64,
 }
 

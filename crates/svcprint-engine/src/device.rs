@@ -30,7 +30,7 @@ pub struct Locality {
 }
 
 impl Locality {
-    /// method.md M3 for the given local prefixes [local_prefixes].
+    /// method.md M3 for the given local prefixes \[local_prefixes\].
     pub fn new(prefixes: &[Prefix]) -> Locality {
         let mut broadcasts: Vec<Ipv4Addr> = prefixes.iter().filter_map(Prefix::broadcast).collect();
         broadcasts.push(Ipv4Addr::BROADCAST);
@@ -71,7 +71,7 @@ impl Locality {
     }
 }
 
-/// method.md M3 [device_key]: the endpoint's MAC when the record carries a non-empty
+/// method.md M3 \[device_key\]: the endpoint's MAC when the record carries a non-empty
 /// (present and not all-zero) one for that side, else its IP address.
 ///
 /// Displayed as `60:01:94:54:6b:e8` (lower case) or the IP text; serialized as that text.

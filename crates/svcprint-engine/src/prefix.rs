@@ -1,4 +1,4 @@
-//! IP prefixes: the local networks of method.md M3 [local_prefixes].
+//! IP prefixes: the local networks of method.md M3 \[local_prefixes\].
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

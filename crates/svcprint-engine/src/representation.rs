@@ -14,7 +14,7 @@ use crate::service::ServiceId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// method.md M8 [representation]: which representation fingerprints use.
+/// method.md M8 \[representation\]: which representation fingerprints use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Representation {
     /// Service List.
@@ -23,7 +23,7 @@ pub enum Representation {
     /// Service Prevalence.
     #[serde(rename = "SP")]
     Sp,
-    /// Generalized G_k, k = [granularity].
+    /// Generalized G_k, k = \[granularity\].
     #[default]
     G,
 }

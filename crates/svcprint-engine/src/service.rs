@@ -23,13 +23,13 @@ pub enum Port {
     None,
     /// The server's port.
     Number(u16),
-    /// Rare high ports folded together (method.md M4 [fold_rare_bins]): `UDP/other`.
+    /// Rare high ports folded together (method.md M4 \[fold_rare_bins\]): `UDP/other`.
     Other,
 }
 
-/// method.md M4 [service]: the triple (direction, protocol, port).
+/// method.md M4 \[service\]: the triple (direction, protocol, port).
 ///
-/// `direction` is `None` in direction-blind mode [direction_aware=false].
+/// `direction` is `None` in direction-blind mode \[direction_aware=false\].
 /// Written `TCP/443` (out), `in:TCP/80` (in), `ICMP`, `in:ICMP`, `UDP/other`,
 /// `in:TCP/other`; a blind service is written like an `out` one. Protocols are
 /// written by name (see [`protocol::Name`]) or `P<number>` (`P253`).
@@ -78,7 +78,7 @@ impl Service {
         }
     }
 
-    /// Direction-blind mode [direction_aware=false]: the same service without direction.
+    /// Direction-blind mode \[direction_aware=false\]: the same service without direction.
     pub fn without_direction(self) -> Service {
         Service {
             direction: None,
@@ -100,7 +100,7 @@ impl Service {
     }
 }
 
-/// method.md M4 [ignore_unanswered_inbound]: the flow is a biflow and its server sent no
+/// method.md M4 \[ignore_unanswered_inbound\]: the flow is a biflow and its server sent no
 /// packets. The server's packets are the reverse packets when the destination is the
 /// server (unknown, so not unanswered, when the record has no reverse packet count),
 /// the forward packets when the source is the server.

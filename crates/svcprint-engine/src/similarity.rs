@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// method.md M7 [similarity]: weighted Jaccard (Ruzicka), the default, or cosine.
+/// method.md M7 \[similarity\]: weighted Jaccard (Ruzicka), the default, or cosine.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Similarity {

@@ -21,7 +21,7 @@ pub struct ServiceStat {
 /// One device.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeviceSummary {
-    /// method.md M3 [device_key]: lower-case MAC or IP text.
+    /// method.md M3 \[device_key\]: lower-case MAC or IP text.
     pub key: String,
     /// Every flow the device is an endpoint of (method.md M11).
     pub flows: u64,
@@ -36,7 +36,7 @@ pub struct DeviceSummary {
 }
 
 /// The summary of every device a flow gives a service (method.md M3), sorted by key,
-/// under `cfg`'s direction mode and folding ([`crate::activity`]).
+/// under `cfg`'s direction mode and folding ([`mod@crate::activity`]).
 pub fn device_summaries(agg: &Aggregates, cfg: &Config) -> Vec<DeviceSummary> {
     summarize(&activity(agg, cfg))
 }
