@@ -2,8 +2,25 @@
 //! Pure functions of (records or aggregates, config); no I/O, no clock, no browser.
 //!
 //! Pipeline: flow records -> [`Aggregator`] (M2 roles, M3 devices, M4 services, M5 bins)
-//! -> [`Aggregates`] (mergeable, serializable) -> [`activity()`] (M4 direction mode and
-//! folding) -> [`representation`] (M6) and [`device_summaries`].
+//! -> [`Aggregates`] (canonical, mergeable, serializable) -> [`activity()`] (M4
+//! direction mode and rare-port folding) -> [`representation`] (M6) and
+//! [`device_summaries`].
+//!
+//! Code map, one concept per module:
+//! - [`config`]: every parameter of method.md with its default, and validation.
+//! - [`prefix`], [`protocol`]: IP prefixes; protocol numbers, names, which have ports.
+//! - [`role`] (M2): client and server of a flow, or no service (ICMP errors).
+//! - [`device`] (M3): which addresses are devices; the device key (MAC or IP).
+//! - [`service`] (M4): the (direction, protocol, port) triple and its text.
+//! - [`bins`] (M5): time bins of a flow; [`bin_sets`]: S(d, b) stored compactly.
+//! - [`aggregate`]: records to [`Aggregates`]; merge; stats.
+//! - [`mod@activity`] (M4): direction-blind projection and folding over the aggregates.
+//! - [`representation`] (M6): window counts and SL, SP, G_k fingerprints.
+//! - [`similarity`] (M7): the choice of measure.
+//! - [`summary`]: per-device summaries for display.
+//!
+//! The engine knows nothing about file formats (IPFIX, CSV, Zeek), where records come
+//! from, or how results are shown.
 
 pub mod activity;
 pub mod aggregate;
