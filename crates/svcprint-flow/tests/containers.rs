@@ -264,6 +264,30 @@ fn zip_encrypted_and_unsupported_members_are_skipped_with_a_diagnostic() {
 }
 
 #[test]
+fn a_descriptor_that_matches_no_layout_is_reported_and_the_next_member_still_read() {
+    let text = csv_text(20);
+    let mut z = zip(
+        &[
+            Member::new("a.csv", text.as_bytes()),
+            Member::new("b.csv", text.as_bytes()),
+        ],
+        true,
+    );
+    let at = z.windows(4).position(|w| w == b"PK\x07\x08").unwrap();
+    z[at + 8] ^= 0x40; // the compressed size
+    let whole = decode_all(0, "d.zip", &z, Limits::default());
+    assert_eq!(whole.0.len(), 40);
+    assert_eq!(kinds(&whole.1), vec![DiagKind::Archive]);
+    assert_eq!(whole.1.diagnostics.kept[0].file, "d.zip:a.csv");
+    for size in [1, 3, 5, 13] {
+        assert!(
+            feed_in_pieces("d.zip", &z, &[size]) == whole,
+            "chunk size {size}"
+        );
+    }
+}
+
+#[test]
 fn truncated_and_damaged_zip() {
     let text = csv_text(3000);
     let (want, _) = plain(&text);
@@ -498,6 +522,7 @@ fn sample_inputs() -> Vec<(&'static str, Vec<u8>)> {
         &[
             Member::new("a.csv", text.as_bytes()).sizes(Sizes::DescriptorNoSig),
             Member::new("b.csv", text.as_bytes()).sizes(Sizes::DescriptorZip64),
+            Member::new("c.csv", text.as_bytes()).sizes(Sizes::Descriptor64NoExtra),
         ],
         true,
     );
@@ -528,5 +553,38 @@ fn one_byte_chunks_give_the_same_result() {
         let whole = decode_all(0, name, &bytes, Limits::default());
         assert!(whole.0.len() >= 61, "{name}: {}", whole.0.len());
         assert_eq!(feed_in_pieces(name, &bytes, &[1]), whole, "{name}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// Damaged inputs (bytes overwritten, cut anywhere) never panic, and chunk borders
+    /// still do not change the records or the diagnostics.
+    #[test]
+    fn damaged_inputs_never_panic_and_stay_chunk_independent(
+        which in 0usize..4,
+        edits in proptest::collection::vec((0.0f64..1.0, proptest::num::u8::ANY), 0..6),
+        cut in 0.0f64..1.0,
+        sizes in proptest::collection::vec(1usize..200, 1..10),
+    ) {
+        let (name, mut bytes) = sample_inputs().swap_remove(which);
+        for (at, v) in edits {
+            let i = ((bytes.len() as f64 * at) as usize).min(bytes.len() - 1);
+            bytes[i] = v;
+        }
+        let keep = ((bytes.len() as f64) * (0.5 + cut / 2.0)) as usize;
+        bytes.truncate(keep.max(1));
+        let whole = decode_all(0, name, &bytes, Limits::default());
+        let pieces = feed_in_pieces(name, &bytes, &sizes);
+        proptest::prop_assert_eq!(&pieces, &whole, "{}", name);
+    }
+
+    /// Arbitrary bytes, also behind a gzip or ZIP magic number, never panic.
+    #[test]
+    fn arbitrary_bytes_never_panic(prefix in 0usize..3, body in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+        let mut bytes = [&b""[..], b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", b"PK\x03\x04"][prefix].to_vec();
+        bytes.extend_from_slice(&body);
+        let (recs, s) = decode_all(0, "x", &bytes, Limits::default());
+        proptest::prop_assert_eq!(recs.len() as u64, s.records);
     }
 }
