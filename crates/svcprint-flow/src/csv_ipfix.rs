@@ -501,27 +501,52 @@ impl CsvIpfixDecoder {
     }
 
     /// Find the end of the current row in `rest`: `(bytes of row content, found '\n')`.
+    /// Inner loops look only for the bytes that can change the state.
     fn scan_row(&mut self, rest: &[u8]) -> (usize, bool) {
+        let n = rest.len();
+        let mut j = 0;
         let mut st = self.scan;
-        for (j, &b) in rest.iter().enumerate() {
-            st = match (st, b) {
-                (Scan::Quoted, b'"') => Scan::QuoteInQuoted,
-                (Scan::Quoted, b'\n') => {
-                    self.line += 1;
-                    Scan::Quoted
+        while j < n {
+            match st {
+                Scan::Quoted => {
+                    while j < n && rest[j] != b'"' {
+                        self.line += u64::from(rest[j] == b'\n');
+                        j += 1;
+                    }
+                    if j < n {
+                        st = Scan::QuoteInQuoted;
+                        j += 1;
+                    }
                 }
-                (Scan::Quoted, _) => Scan::Quoted,
-                (_, b'\n') => {
-                    self.scan = Scan::FieldStart;
-                    return (j, true);
+                Scan::FieldStart if rest[j] == b'"' => {
+                    st = Scan::Quoted;
+                    j += 1;
                 }
-                (_, b',') => Scan::FieldStart,
-                (Scan::FieldStart, b'"') | (Scan::QuoteInQuoted, b'"') => Scan::Quoted,
-                (Scan::FieldStart | Scan::Unquoted | Scan::QuoteInQuoted, _) => Scan::Unquoted,
-            };
+                Scan::QuoteInQuoted if rest[j] == b'"' => {
+                    st = Scan::Quoted;
+                    j += 1;
+                }
+                Scan::FieldStart | Scan::Unquoted | Scan::QuoteInQuoted => {
+                    let from = j;
+                    while j < n && rest[j] != b',' && rest[j] != b'\n' {
+                        j += 1;
+                    }
+                    if j == n {
+                        if j > from {
+                            st = Scan::Unquoted;
+                        }
+                    } else if rest[j] == b'\n' {
+                        self.scan = Scan::FieldStart;
+                        return (j, true);
+                    } else {
+                        st = Scan::FieldStart;
+                        j += 1;
+                    }
+                }
+            }
         }
         self.scan = st;
-        (rest.len(), false)
+        (n, false)
     }
 
     fn append(&mut self, bytes: &[u8]) {

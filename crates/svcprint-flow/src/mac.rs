@@ -18,6 +18,24 @@ impl Mac {
         let t = text.trim();
         let bytes = t.as_bytes();
         let mut out = [0u8; 6];
+        // Fast path for the common `aa:bb:cc:dd:ee:ff` / `aa-bb-…` form.
+        if bytes.len() == 17 {
+            let sep = bytes[2];
+            let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+            let mut ok = sep == b':' || sep == b'-';
+            for (i, slot) in out.iter_mut().enumerate() {
+                let at = 3 * i;
+                ok &= i == 5 || bytes[at + 2] == sep;
+                match (hex(bytes[at]), hex(bytes[at + 1])) {
+                    (Some(h), Some(l)) => *slot = h << 4 | l,
+                    _ => ok = false,
+                }
+            }
+            if ok {
+                return Some(Mac(out));
+            }
+            out = [0u8; 6];
+        }
         if bytes.contains(&b':') || bytes.contains(&b'-') {
             let mut n = 0usize;
             for part in t.split([':', '-']) {
