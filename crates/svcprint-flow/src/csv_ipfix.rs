@@ -7,7 +7,7 @@
 //! commas, doubled quotes and newlines), tracks each row's first line and byte offset,
 //! and refuses to buffer a row past [`Limits::max_line_bytes`]. Each complete row is
 //! then split into fields by `csv-core`. The first non-blank row is the header; it is
-//! compiled once into a [`Plan`] (column index per role) and every data row is decoded
+//! compiled once into a plan (column index per role) and every data row is decoded
 //! through it. Buffers (row, fields, field ends) are reused from row to row.
 
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};

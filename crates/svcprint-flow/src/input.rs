@@ -40,7 +40,14 @@ enum Container {
 }
 
 /// Push decoder for one input file. Chunk borders never change the records or the
-/// diagnostics. Records' `position.file` is the `file_index` given here.
+/// diagnostics.
+///
+/// Positions: `position.file` is the `file_index` given here; `line` (1-based) and
+/// `byte` count in the decoded text, which is the whole file for plain text, the whole
+/// decompressed stream for gzip (all members, as `gzip -d` writes them), and each
+/// member's own text for ZIP (so `line` matches `unzip -p outer.zip member | sed -n Lp`,
+/// and records of different members can share a line number; their diagnostics name
+/// the member as `outer.zip:member.csv`).
 pub struct FileDecoder {
     file_index: u32,
     name: String,
