@@ -1,0 +1,4 @@
+//! Charts as plain functions over any plotters backend: drawn on a canvas in the app,
+//! rendered to SVG in native tests (and later for export).
+
+pub mod prevalence;

@@ -1,0 +1,66 @@
+//! Drop zone and file picker; several files at once.
+
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, FileList, HtmlInputElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DropZoneProps {
+    pub on_files: Callback<Vec<web_sys::File>>,
+    pub disabled: bool,
+}
+
+fn files_of(list: Option<FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[function_component(DropZone)]
+pub fn drop_zone(props: &DropZoneProps) -> Html {
+    let hover = use_state(|| false);
+    let on_change = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                let files = files_of(input.files());
+                // Let the same file be chosen again later.
+                input.set_value("");
+                on_files.emit(files);
+            }
+        })
+    };
+    let on_drop = {
+        let on_files = props.on_files.clone();
+        let hover = hover.clone();
+        let disabled = props.disabled;
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            hover.set(false);
+            if !disabled {
+                on_files.emit(files_of(e.data_transfer().and_then(|d| d.files())));
+            }
+        })
+    };
+    let on_drag_over = {
+        let hover = hover.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            hover.set(true);
+        })
+    };
+    let on_drag_leave = {
+        let hover = hover.clone();
+        Callback::from(move |_: DragEvent| hover.set(false))
+    };
+    html! {
+        <section id="drop-zone" class={classes!("drop-zone", hover.then_some("hover"))}
+            ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
+            <p>{ "Drop flow files here (CSV with IPFIX column names; plain, .gz or .zip; several at once)" }</p>
+            <label class="button" for="file-input">{ "Choose files…" }</label>
+            <input id="file-input" type="file" multiple=true disabled={props.disabled} onchange={on_change} />
+        </section>
+    }
+}

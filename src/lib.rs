@@ -1,0 +1,19 @@
+//! svcprint-web: the browser app. Only this package knows about Yew, the DOM and the
+//! Web Worker; the analysis is `svcprint-engine`, the decoding `svcprint-flow`.
+//!
+//! Native (testable with plain `cargo test`): [`protocol`] (worker messages),
+//! [`ingest`] (what the worker does with file bytes), [`state`] (the app reducer),
+//! [`charts`] (plotters drawings over any backend). Browser only: `components`,
+//! `worker`, `reader`.
+
+pub mod charts;
+pub mod ingest;
+pub mod protocol;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod reader;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

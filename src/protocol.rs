@@ -1,0 +1,63 @@
+//! Messages between the page and the ingest worker. Every message carries the `run`
+//! it belongs to, so answers of a cancelled run are ignored. The engine never sees these.
+
+use serde::{Deserialize, Serialize};
+use svcprint_engine::DeviceSummary;
+use svcprint_flow::FileSummary;
+
+/// Bytes per file slice sent to the worker (messages are copied, not transferred).
+pub const CHUNK_BYTES: usize = 4 << 20;
+/// Slices sent ahead of the worker's acknowledgements.
+pub const IN_FLIGHT: usize = 2;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMeta {
+    pub name: String,
+    pub size: u64,
+}
+
+/// Page -> worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// A new run over these files (in this order); drops any previous run.
+    Start { run: u32, files: Vec<FileMeta> },
+    /// The next slice of file `file` of run `run`.
+    Chunk {
+        run: u32,
+        file: u32,
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    },
+    /// File `file` has no more bytes.
+    EndFile { run: u32, file: u32 },
+    /// Every file has ended: compute and send the results.
+    Finish { run: u32 },
+    /// Stop and forget the run.
+    Cancel { run: u32 },
+}
+
+/// Worker -> page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// A slice was processed: `bytes` of it, `records` decoded so far in the run.
+    Ack {
+        run: u32,
+        file: u32,
+        bytes: u64,
+        records: u64,
+    },
+    /// A file is finished.
+    FileDone {
+        run: u32,
+        file: u32,
+        summary: FileSummary,
+    },
+    /// Every file is finished; the per-device summary (method.md M2-M6).
+    Finished {
+        run: u32,
+        records: u64,
+        devices: Vec<DeviceSummary>,
+    },
+    /// The run could not go on (a protocol error, never bad input: bad input gives diagnostics).
+    Failed { run: u32, message: String },
+}

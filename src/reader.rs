@@ -1,0 +1,65 @@
+//! Reads the user's files slice by slice on the page's thread (the browser does the
+//! actual reading off-thread) and streams them to the worker, at most
+//! [`IN_FLIGHT`](crate::protocol::IN_FLIGHT) slices ahead of its acknowledgements.
+
+use crate::protocol::{ToWorker, CHUNK_BYTES, IN_FLIGHT};
+use crate::worker::IngestWorker;
+use futures::channel::mpsc::UnboundedReceiver;
+use futures::StreamExt;
+use gloo_worker::WorkerBridge;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// Send every file of run `run` to the worker, then ask for the results. Stops early when
+/// `current` no longer equals `run` (cancelled or replaced).
+pub async fn stream_files(
+    run: u32,
+    files: Vec<web_sys::File>,
+    bridge: Rc<WorkerBridge<IngestWorker>>,
+    mut acks: UnboundedReceiver<()>,
+    current: Rc<Cell<u32>>,
+) -> Result<(), String> {
+    let mut in_flight = 0usize;
+    for (index, file) in files.iter().enumerate() {
+        let size = file.size();
+        let mut start = 0f64;
+        while start < size {
+            if current.get() != run {
+                return Ok(());
+            }
+            let end = (start + CHUNK_BYTES as f64).min(size);
+            let bytes = read_slice(file, start, end)
+                .await
+                .map_err(|e| format!("reading {}: {e:?}", file.name()))?;
+            bridge.send(ToWorker::Chunk {
+                run,
+                file: index as u32,
+                bytes,
+            });
+            in_flight += 1;
+            while in_flight >= IN_FLIGHT {
+                if acks.next().await.is_none() {
+                    return Err("the worker stopped answering".into());
+                }
+                in_flight -= 1;
+            }
+            start = end;
+        }
+        bridge.send(ToWorker::EndFile {
+            run,
+            file: index as u32,
+        });
+    }
+    if current.get() == run {
+        bridge.send(ToWorker::Finish { run });
+    }
+    Ok(())
+}
+
+async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, JsValue> {
+    let blob = file.slice_with_f64_and_f64(start, end)?;
+    let buffer = JsFuture::from(blob.array_buffer()).await?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
