@@ -150,10 +150,8 @@ impl AppState {
             Action::Cancel if self.phase == Phase::Reading => {
                 self.phase = Phase::Cancelled;
             }
-            Action::Select(key) => {
-                if self.devices.iter().any(|d| d.key == key) {
-                    self.selected = Some(key);
-                }
+            Action::Select(key) if self.devices.iter().any(|d| d.key == key) => {
+                self.selected = Some(key);
             }
             _ => {}
         }
