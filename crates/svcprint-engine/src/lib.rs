@@ -16,7 +16,14 @@
 //! - [`aggregate`]: records to [`Aggregates`]; merge; stats.
 //! - [`mod@activity`] (M4): direction-blind projection and folding over the aggregates.
 //! - [`representation`] (M6): window counts and SL, SP, G_k fingerprints.
-//! - [`similarity`] (M7): the choice of measure.
+//! - [`similarity`] (M7): weighted Jaccard and cosine; the 1e-12 tolerance.
+//! - [`exporter`] (M8): stable, unstable and pending windows per device.
+//! - [`convergence`], [`recurrence`], [`separability`] (M9).
+//! - [`labels`]: label files (MAC or IP -> name, type).
+//! - [`identify`] (M10): scores, ties, open-set unknown, evidence; [`library`] (M10, M12):
+//!   labelled fingerprints and their versioned JSON form.
+//! - [`evaluate`] (M11): temporal-split closed set and leave-one-type-out open set.
+//! - [`mud`] (M12): RFC 8520 MUD drafts.
 //! - [`summary`]: per-device summaries for display.
 //!
 //! The engine knows nothing about file formats (IPFIX, CSV, Zeek), where records come
@@ -27,11 +34,20 @@ pub mod aggregate;
 pub mod bin_sets;
 pub mod bins;
 pub mod config;
+pub mod convergence;
 pub mod device;
+pub mod evaluate;
+pub mod exporter;
+pub mod identify;
+pub mod labels;
+pub mod library;
+pub mod mud;
 pub mod prefix;
 pub mod protocol;
+pub mod recurrence;
 pub mod representation;
 pub mod role;
+pub mod separability;
 pub mod service;
 pub mod similarity;
 pub mod summary;
@@ -42,9 +58,17 @@ pub use aggregate::{
     ServiceFlows, TimeSpan,
 };
 pub use config::{Config, ConfigError};
+pub use convergence::{convergence, Convergence};
 pub use device::{DeviceKey, Locality};
+pub use evaluate::{evaluate, evaluate_one, Evaluation};
+pub use exporter::{export_bins, exports, DeviceExports, Export, Pending, Window};
+pub use identify::{identify, Answer, Identification, Reference};
+pub use labels::{Label, LabelError, Labels};
+pub use library::{Library, LibraryError};
 pub use prefix::Prefix;
+pub use recurrence::{recurrence, Recurrence};
 pub use representation::{Fingerprint, Representation, WindowCounts};
+pub use separability::{separability, Separability};
 pub use service::{Direction, Port, Service, ServiceId};
 pub use similarity::Similarity;
 pub use summary::{device_summaries, DeviceSummary, ServiceStat};
