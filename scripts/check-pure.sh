@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 status=0
-for crate in svcprint-flow svcprint-engine svcprint-cli; do
+for crate in svcprint-flow svcprint-engine svcprint-sim svcprint-cli; do
   bad="$(cargo tree -p "$crate" -e normal --prefix none --locked | awk '{print $1}' \
          | grep -E '^(yew|yew-.*|gloo|gloo-.*|web-sys|js-sys|wasm-bindgen|wasm-bindgen-.*)$' | sort -u || true)"
   if [[ -n "$bad" ]]; then

@@ -2,6 +2,7 @@
 //! file, every record straight into one [`svcprint_engine::Aggregator`]. Plain Rust, so it
 //! is tested natively on the corpus and gives the same numbers as the CLI.
 
+use crate::protocol::DeviceLabel;
 use svcprint_engine::{device_summaries, Aggregator, Config, ConfigError, DeviceSummary};
 use svcprint_flow::{FileDecoder, FileSummary, FlowRecord, Limits};
 
@@ -71,5 +72,89 @@ impl Ingest {
         }
         let aggregates = self.aggregator.finish();
         (summaries, device_summaries(&aggregates, &self.config))
+    }
+}
+
+/// The name under which the demo appears in the file list.
+pub const DEMO_NAME: &str = "demo: simulated home fleet (28 days)";
+
+/// The built-in demo: the simulated fleet aggregated exactly like a file, with its labels.
+pub fn demo(
+    config: &Config,
+) -> Result<(FileSummary, Vec<DeviceSummary>, Vec<DeviceLabel>), ConfigError> {
+    use svcprint_sim::{fleet::Home, SimConfig, Simulator};
+    let mut aggregator = Aggregator::new(config)?;
+    let sim = Simulator::new(SimConfig::default());
+    let labels = sim
+        .devices()
+        .iter()
+        .filter(|d| d.labelled)
+        .map(|d| DeviceLabel {
+            key: d.mac(Home(0)).to_string(),
+            name: d.name.clone(),
+            kind: d.kind.clone(),
+        })
+        .collect();
+    let mut records = 0u64;
+    for r in sim {
+        aggregator.add(&r);
+        records += 1;
+    }
+    let summary = FileSummary {
+        name: DEMO_NAME.into(),
+        format: "simulated".into(),
+        bytes_in: 0,
+        records,
+        diagnostics: Default::default(),
+    };
+    Ok((
+        summary,
+        device_summaries(&aggregator.finish(), config),
+        labels,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use svcprint_sim::{CsvWriter, SimConfig, Simulator};
+
+    #[test]
+    fn the_demo_equals_its_csv_read_back_in_slices() {
+        let config = Config::default();
+        let (summary, devices, labels) = demo(&config).expect("default config");
+        assert_eq!(summary.format, "simulated");
+        assert_eq!(devices.len(), 15);
+        assert_eq!(
+            labels.len(),
+            14,
+            "12 labelled types, the phone and the router; not the newcomer"
+        );
+        assert!(labels.iter().any(|l| l.key == "02:10:00:00:00:02"
+            && l.name == "plug-kitchen"
+            && l.kind == "smart_plug"));
+        assert!(!labels.iter().any(|l| l.key == "02:10:00:00:00:0d"));
+
+        // What `svcprint simulate` writes, fed to the worker's ingest in 64 KiB slices.
+        let mut text = String::new();
+        let mut writer = CsvWriter::new();
+        for r in Simulator::new(SimConfig::default()) {
+            writer.write(&r, &mut text);
+        }
+        let mut ingest = Ingest::new(&["demo.csv".to_string()], config, Limits::default())
+            .expect("default config");
+        for slice in text.as_bytes().chunks(64 << 10) {
+            assert!(ingest.feed(0, slice));
+        }
+        let file = ingest.end_file(0).expect("file 0 is open");
+        assert_eq!(file.records, summary.records);
+        assert!(file.diagnostics.is_empty());
+        assert!(
+            !ingest.feed(0, b"late"),
+            "an ended file takes no more bytes"
+        );
+        let (rest, from_csv) = ingest.finish();
+        assert!(rest.is_empty());
+        assert_eq!(from_csv, devices);
     }
 }

@@ -10,6 +10,14 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 /// Slices sent ahead of the worker's acknowledgements.
 pub const IN_FLIGHT: usize = 2;
 
+/// A device's name and type (from a label file, or the demo's own labels).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DeviceLabel {
+    pub key: String,
+    pub name: String,
+    pub kind: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMeta {
     pub name: String,
@@ -34,6 +42,8 @@ pub enum ToWorker {
     Finish { run: u32 },
     /// Stop and forget the run.
     Cancel { run: u32 },
+    /// A run over the built-in demo: the simulated fleet (svcprint-sim), labelled.
+    Demo { run: u32 },
 }
 
 /// Worker -> page.
@@ -57,6 +67,7 @@ pub enum FromWorker {
         run: u32,
         records: u64,
         devices: Vec<DeviceSummary>,
+        labels: Vec<DeviceLabel>,
     },
     /// The run could not go on (a protocol error, never bad input: bad input gives diagnostics).
     Failed { run: u32, message: String },

@@ -1,6 +1,8 @@
 //! The app state and its reducer: `AppState::apply(action)` is plain Rust, unit tested
 //! natively. Components only dispatch [`Action`]s and render the state.
 
+use crate::protocol::DeviceLabel;
+use std::collections::BTreeMap;
 use svcprint_engine::DeviceSummary;
 use svcprint_flow::FileSummary;
 
@@ -38,6 +40,8 @@ pub struct AppState {
     pub devices: Vec<DeviceSummary>,
     /// Key of the device whose services are charted.
     pub selected: Option<String>,
+    /// Known names and types by device key.
+    pub labels: BTreeMap<String, DeviceLabel>,
 }
 
 impl Default for AppState {
@@ -49,13 +53,14 @@ impl Default for AppState {
             records: 0,
             devices: Vec::new(),
             selected: None,
+            labels: BTreeMap::new(),
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// The user chose files; a new run starts.
+    /// The user chose files (or the demo); a new run starts.
     Start {
         run: u32,
         files: Vec<(String, u64)>,
@@ -76,6 +81,7 @@ pub enum Action {
         run: u32,
         records: u64,
         devices: Vec<DeviceSummary>,
+        labels: Vec<DeviceLabel>,
     },
     Failed {
         run: u32,
@@ -125,7 +131,9 @@ impl AppState {
                 run,
                 records,
                 devices,
+                labels,
             } if self.is_current(run) => {
+                self.labels = labels.into_iter().map(|l| (l.key.clone(), l)).collect();
                 self.phase = Phase::Done;
                 self.records = records;
                 for f in &mut self.files {
@@ -264,6 +272,7 @@ mod tests {
             run: 6,
             records: 1,
             devices: vec![device("a", 1)],
+            labels: Vec::new(),
         });
         assert_eq!(s.progress(), (0, 150));
         assert_eq!(s.phase, Phase::Reading);
@@ -277,6 +286,7 @@ mod tests {
             run: 7,
             records: 9,
             devices: vec![device("a", 1), device("b", 5), device("c", 5)],
+            labels: Vec::new(),
         });
         assert_eq!(s.phase, Phase::Done);
         assert_eq!(s.progress(), (150, 150));
@@ -297,9 +307,32 @@ mod tests {
             run: 7,
             records: 1,
             devices: vec![device("a", 1)],
+            labels: Vec::new(),
         });
         assert_eq!(s.phase, Phase::Cancelled);
         assert!(s.devices.is_empty());
+    }
+
+    #[test]
+    fn labels_arrive_with_the_results_and_a_new_run_clears_them() {
+        let mut s = started();
+        let label = DeviceLabel {
+            key: "a".into(),
+            name: "plug".into(),
+            kind: "smart_plug".into(),
+        };
+        s.apply(Action::Finished {
+            run: 7,
+            records: 1,
+            devices: vec![device("a", 1)],
+            labels: vec![label.clone()],
+        });
+        assert_eq!(s.labels.get("a"), Some(&label));
+        s.apply(Action::Start {
+            run: 8,
+            files: vec![("x.csv".into(), 1)],
+        });
+        assert!(s.labels.is_empty());
     }
 
     #[test]

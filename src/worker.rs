@@ -73,6 +73,7 @@ impl Worker for IngestWorker {
                             run,
                             records,
                             devices,
+                            labels: Vec::new(),
                         },
                     );
                 }
@@ -87,6 +88,38 @@ impl Worker for IngestWorker {
                     );
                 }
             },
+            ToWorker::Demo { run } => {
+                self.run = None;
+                match crate::ingest::demo(&Config::default()) {
+                    Ok((summary, devices, labels)) => {
+                        let records = summary.records;
+                        scope.respond(
+                            id,
+                            FromWorker::FileDone {
+                                run,
+                                file: 0,
+                                summary,
+                            },
+                        );
+                        scope.respond(
+                            id,
+                            FromWorker::Finished {
+                                run,
+                                records,
+                                devices,
+                                labels,
+                            },
+                        );
+                    }
+                    Err(e) => scope.respond(
+                        id,
+                        FromWorker::Failed {
+                            run,
+                            message: e.to_string(),
+                        },
+                    ),
+                }
+            }
             ToWorker::Cancel { run } => {
                 if self.run.as_ref().is_some_and(|(r, _)| *r == run) {
                     self.run = None;

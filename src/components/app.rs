@@ -70,10 +70,12 @@ pub fn app() -> Html {
                             run,
                             records,
                             devices,
+                            labels,
                         } => Action::Finished {
                             run,
                             records,
                             devices,
+                            labels,
                         },
                         FromWorker::Failed { run, message } => Action::Failed { run, message },
                     };
@@ -134,6 +136,21 @@ pub fn app() -> Html {
         })
     };
 
+    let on_demo = {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            let d = driver.borrow();
+            let run = d.current.get().wrapping_add(1);
+            d.current.set(run);
+            dispatcher.dispatch(Action::Start {
+                run,
+                files: vec![(crate::ingest::DEMO_NAME.to_string(), 0)],
+            });
+            d.bridge.send(ToWorker::Demo { run });
+        })
+    };
+
     let on_select = {
         let dispatcher = store.dispatcher();
         Callback::from(move |key: String| dispatcher.dispatch(Action::Select(key)))
@@ -150,7 +167,7 @@ pub fn app() -> Html {
             <p class="local-note" id="local-note">{ "Private by design: your files never leave this page: they are read and analysed inside your browser, nothing is uploaded." }</p>
         </header>
         <main>
-            <DropZone on_files={on_files} disabled={busy} />
+            <DropZone on_files={on_files} on_demo={on_demo} disabled={busy} />
             if !state.files.is_empty() {
                 <Progress done={done} total={total} records={state.records} busy={busy} on_cancel={on_cancel} />
             }
@@ -166,7 +183,7 @@ pub fn app() -> Html {
                     <p class="notice" id="no-devices">{ "No local device was found in these files: a device needs a local address (10/8, 172.16/12, 192.168/16, ...) and at least one flow that gives it a service." }</p>
                 } else {
                     <section class="results">
-                        <DeviceTable devices={state.devices.clone()} selected={state.selected.clone()} on_select={on_select} />
+                        <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()} selected={state.selected.clone()} on_select={on_select} />
                         if let Some(device) = state.selected_device() {
                             <ServiceChart device={device.clone()} />
                         }

@@ -7,6 +7,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct DropZoneProps {
     pub on_files: Callback<Vec<web_sys::File>>,
+    /// Load the built-in demo (a simulated, labelled IoT home).
+    pub on_demo: Callback<MouseEvent>,
     pub disabled: bool,
 }
 
@@ -59,8 +61,13 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         <section id="drop-zone" class={classes!("drop-zone", hover.then_some("hover"))}
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
             <p>{ "Drop flow files here (CSV with IPFIX column names; plain, .gz or .zip; several at once)" }</p>
-            <label class="button" for="file-input">{ "Choose files…" }</label>
             <input id="file-input" type="file" multiple=true disabled={props.disabled} onchange={on_change} />
+            <label class="button" for="file-input">{ "Choose files…" }</label>
+            <span class="or">{ " or " }</span>
+            <button type="button" id="demo" class="secondary" disabled={props.disabled} onclick={props.on_demo.clone()}>
+                { "Try the demo" }
+            </button>
+            <p class="hint">{ "The demo is a simulated home of a dozen IoT devices over four weeks, generated in your browser." }</p>
         </section>
     }
 }

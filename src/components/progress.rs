@@ -21,7 +21,7 @@ pub fn progress(props: &ProgressProps) -> Html {
     };
     html! {
         <section class="progress" id="progress" aria-live="polite">
-            <progress id="progress-bar" max={props.total.max(1).to_string()} value={props.done.to_string()}></progress>
+            <progress id="progress-bar" max={props.total.max(1).to_string()} value={if props.total == 0 { "1".to_string() } else { props.done.to_string() }}></progress>
             <span id="progress-text">
                 { format!("{:.0}% · {} of {} · {} flows", pct, human_bytes(props.done), human_bytes(props.total), props.records) }
             </span>

@@ -2,6 +2,7 @@
 
 mod devices;
 mod input;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -29,12 +30,48 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the simulated demo fleet (a dozen IoT device types) as an IPFIX-named CSV flow file.
+    Simulate {
+        /// Days to simulate.
+        #[arg(long, default_value_t = 28)]
+        days: u32,
+        /// Random seed (same seed, same flows).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Copies of the home network, each in its own /24.
+        #[arg(long, default_value_t = 1)]
+        homes: u16,
+        /// Stop after this many flows (the simulation runs as long as needed).
+        #[arg(long)]
+        flows: Option<u64>,
+        /// Output CSV file.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Also write the label file (mac,name,type) of the labelled devices.
+        #[arg(long)]
+        labels: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Devices { files, json } => devices::run(&files, json),
+        Command::Simulate {
+            days,
+            seed,
+            homes,
+            flows,
+            output,
+            labels,
+        } => simulate::run(simulate::Args {
+            days,
+            seed,
+            homes,
+            flows,
+            output: &output,
+            labels: labels.as_deref(),
+        }),
     };
     match result {
         Ok(code) => code,
