@@ -1,5 +1,6 @@
 //! `svcprint`: the command-line face of svcprint-flow and svcprint-engine.
 
+mod decode;
 mod devices;
 mod input;
 mod simulate;
@@ -21,6 +22,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Per file: detected format, messages, records, templates and diagnostics by kind.
+    /// Files form one session: NetFlow v9 / IPFIX templates carry over in the order given.
+    Decode {
+        /// Flow files: IPFIX, NetFlow v9/v5 (raw or in pcap/pcapng), CSV; plain, .gz or .zip.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Per device: flows, active bins, first/last seen and its services with prevalence (method.md M2-M6).
     Devices {
         /// Flow files: CSV with IPFIX column names, plain, .gz or .zip (every CSV member).
@@ -56,6 +67,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Decode { files, json } => decode::run(&files, json),
         Command::Devices { files, json } => devices::run(&files, json),
         Command::Simulate {
             days,

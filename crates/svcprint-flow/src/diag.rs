@@ -26,6 +26,15 @@ pub enum DiagKind {
     Truncated,
     /// A configured limit was reached.
     Limit,
+    /// Binary framing is wrong: a message, set, block or record length that does not
+    /// fit its container, an unknown version.
+    Framing,
+    /// An IPFIX / NetFlow v9 template is malformed.
+    Template,
+    /// A data set refers to a template that never arrived in its stream.
+    MissingTemplate,
+    /// Something valid that is not decoded (IP fragments, unknown link types).
+    Unsupported,
 }
 
 impl DiagKind {
@@ -40,6 +49,10 @@ impl DiagKind {
             DiagKind::Archive => "archive",
             DiagKind::Truncated => "truncated",
             DiagKind::Limit => "limit",
+            DiagKind::Framing => "framing",
+            DiagKind::Template => "template",
+            DiagKind::MissingTemplate => "missing_template",
+            DiagKind::Unsupported => "unsupported",
         }
     }
 }

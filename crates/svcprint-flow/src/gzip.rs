@@ -3,11 +3,11 @@
 //! text (as `gzip -d` concatenates them); zero padding after the last member is
 //! accepted, other trailing bytes are reported and ignored.
 
+use crate::content::ContentStream as TextStream;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::inflate::{Inflater, Step};
 use crate::limits::Limits;
 use crate::record::FlowRecord;
-use crate::text::TextStream;
 
 const FHCRC: u8 = 0x02;
 const FEXTRA: u8 = 0x04;
@@ -66,6 +66,12 @@ impl GzipReader {
             members: 1,
             raw_pos: 0,
         }
+    }
+
+    /// Shares a session's templates with the decompressed stream.
+    pub(crate) fn with_templates(mut self, t: crate::session::Templates) -> Self {
+        self.text = self.text.with_templates(t);
+        self
     }
 
     pub(crate) fn format(&self) -> String {

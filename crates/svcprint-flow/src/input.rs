@@ -7,11 +7,13 @@
 //! fixed-size buffer and pushed through the text decoder, so memory stays bounded
 //! whatever the file size.
 
+use crate::content::ContentStream;
 use crate::diag::Diagnostics;
 use crate::gzip::GzipReader;
+use crate::ipfix::ExportStats;
 use crate::limits::Limits;
 use crate::record::FlowRecord;
-use crate::text::TextStream;
+use crate::session::Templates;
 use crate::zip::ZipReader;
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +36,7 @@ pub struct FileSummary {
 enum Container {
     /// Fewer bytes seen than needed to recognise the container.
     Sniff(Vec<u8>),
-    Plain(Box<TextStream>),
+    Plain(Box<ContentStream>),
     Gzip(Box<GzipReader>),
     Zip(Box<ZipReader>),
 }
@@ -57,10 +59,22 @@ pub struct FileDecoder {
     bytes_in: u64,
     records: u64,
     summary: Option<FileSummary>,
+    templates: Templates,
 }
 
 impl FileDecoder {
     pub fn new(file_index: u32, name: &str, limits: Limits) -> Self {
+        Self::with_templates(file_index, name, limits, Templates::default())
+    }
+
+    /// A decoder that shares NetFlow v9 / IPFIX templates with the other files of a
+    /// [`crate::Session`].
+    pub fn with_templates(
+        file_index: u32,
+        name: &str,
+        limits: Limits,
+        templates: Templates,
+    ) -> Self {
         let diags = Diagnostics::with_cap(limits.diagnostics_kept);
         FileDecoder {
             file_index,
@@ -71,6 +85,7 @@ impl FileDecoder {
             bytes_in: 0,
             records: 0,
             summary: None,
+            templates,
         }
     }
 
@@ -108,14 +123,17 @@ impl FileDecoder {
             head[..n] == magic[..n]
         };
         let (i, n, l) = (self.file_index, self.name.as_str(), self.limits.clone());
+        let t = self.templates.clone();
         self.container = if head.starts_with(GZIP) {
-            Container::Gzip(Box::new(GzipReader::new(i, n, l)))
+            Container::Gzip(Box::new(GzipReader::new(i, n, l).with_templates(t)))
         } else if head.starts_with(ZIP) || head.starts_with(EMPTY_ZIP) {
-            Container::Zip(Box::new(ZipReader::new(i, n, l)))
+            Container::Zip(Box::new(ZipReader::new(i, n, l).with_templates(t)))
         } else if !at_end && (could_be(GZIP) || could_be(ZIP) || could_be(EMPTY_ZIP)) {
             return false;
         } else {
-            Container::Plain(Box::new(TextStream::new(i, n.to_string(), l)))
+            Container::Plain(Box::new(
+                ContentStream::new(i, n.to_string(), l).with_templates(t),
+            ))
         };
         true
     }
@@ -174,6 +192,15 @@ impl FileDecoder {
     /// Diagnostics so far.
     pub fn diagnostics(&self) -> &Diagnostics {
         &self.diags
+    }
+
+    /// Counts of the NetFlow / IPFIX decoders (messages, templates, records), when the
+    /// file is an uncompressed export or capture.
+    pub fn export_stats(&self) -> Option<&ExportStats> {
+        match &self.container {
+            Container::Plain(c) => c.export_stats(),
+            _ => None,
+        }
     }
 }
 

@@ -26,6 +26,29 @@ pub struct Limits {
     /// Longest ZIP member name in bytes. A member with a longer name is skipped (its
     /// data is walked over, not decoded) with a `Limit` diagnostic. Default: 1024.
     pub max_member_name: usize,
+    /// Most templates (data and options) held per template scope: (stream or exporter,
+    /// observation domain / source id). A template past this is dropped with a `Limit`
+    /// diagnostic and its data sets are reported as `MissingTemplate`. Default: 4096.
+    pub max_templates_per_domain: usize,
+    /// Most fields in one IPFIX / NetFlow v9 template. A template with more is rejected
+    /// with a `Limit` diagnostic. Default: 512.
+    pub max_template_fields: usize,
+    /// Longest data record in bytes (its fixed part plus variable-length fields). A
+    /// template whose fixed part is longer is rejected; a longer record ends its set,
+    /// both with a `Limit` diagnostic. Default: 65_535 (the largest an IPFIX message
+    /// can hold).
+    pub max_record_bytes: usize,
+    /// Bytes of data sets held while waiting for their template (data before template
+    /// in the same stream). Sets past this are reported as `MissingTemplate` at once.
+    /// Default: 1 MiB (1_048_576).
+    pub max_buffered_bytes: usize,
+    /// Most template scopes (exporter x observation domain / source id) tracked per
+    /// session. Messages from further scopes are skipped with a `Limit` diagnostic.
+    /// Default: 1024.
+    pub max_template_scopes: usize,
+    /// Largest pcap record or pcapng block in bytes; a larger one ends the capture with
+    /// a `Limit` diagnostic (it is never buffered). Default: 262_144 (tcpdump's snaplen).
+    pub max_capture_block: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +59,12 @@ impl Default for Limits {
             diagnostics_kept: 1000,
             max_archive_members: 10_000,
             max_member_name: 1024,
+            max_templates_per_domain: 4096,
+            max_template_fields: 512,
+            max_record_bytes: 65_535,
+            max_buffered_bytes: 1 << 20,
+            max_template_scopes: 1024,
+            max_capture_block: 262_144,
         }
     }
 }
@@ -52,5 +81,11 @@ mod tests {
         assert_eq!(l.diagnostics_kept, 1000);
         assert_eq!(l.max_archive_members, 10_000);
         assert_eq!(l.max_member_name, 1024);
+        assert_eq!(l.max_templates_per_domain, 4096);
+        assert_eq!(l.max_template_fields, 512);
+        assert_eq!(l.max_record_bytes, 65_535);
+        assert_eq!(l.max_buffered_bytes, 1_048_576);
+        assert_eq!(l.max_template_scopes, 1024);
+        assert_eq!(l.max_capture_block, 262_144);
     }
 }

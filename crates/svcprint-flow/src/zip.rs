@@ -9,11 +9,11 @@
 //! by their size when the local header gives it; when it does not, their end cannot be
 //! found and the rest of the archive is skipped with a diagnostic.
 
+use crate::content::ContentStream as TextStream;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::inflate::{Inflater, Step};
 use crate::limits::Limits;
 use crate::record::FlowRecord;
-use crate::text::TextStream;
 use flate2::Crc;
 
 const LOCAL_SIG: u32 = 0x0403_4b50;
@@ -125,6 +125,7 @@ pub(crate) struct ZipReader {
     members_seen: usize,
     formats: Vec<&'static str>,
     raw_pos: u64,
+    templates: crate::session::Templates,
 }
 
 impl ZipReader {
@@ -144,7 +145,14 @@ impl ZipReader {
             members_seen: 0,
             formats: Vec::new(),
             raw_pos: 0,
+            templates: Default::default(),
         }
+    }
+
+    /// Shares a session's templates with the members (in archive order).
+    pub(crate) fn with_templates(mut self, t: crate::session::Templates) -> Self {
+        self.templates = t;
+        self
     }
 
     /// `zip/csv-ipfix` when some member was IPFIX CSV, else `zip/` and the first decoded
@@ -448,11 +456,10 @@ impl ZipReader {
                 problem = Some((DiagKind::Limit, msg));
             } else {
                 let file = format!("{}:{}", self.outer, m.name);
-                m.sink = Sink::Decode(Box::new(TextStream::new(
-                    self.file_index,
-                    file,
-                    self.limits.clone(),
-                )));
+                m.sink = Sink::Decode(Box::new(
+                    TextStream::new(self.file_index, file, self.limits.clone())
+                        .with_templates(self.templates.clone()),
+                ));
             }
         }
         if let Some((kind, msg)) = problem {
