@@ -1,10 +1,10 @@
 //! What the worker does with the bytes of a run: one [`svcprint_flow::FileDecoder`] per
-//! file, every record straight into one [`svcprint_engine::Aggregator`]. Plain Rust, so it
+//! file (all of one [`Session`]), every record straight into one [`svcprint_engine::Aggregator`]. Plain Rust, so it
 //! is tested natively on the corpus and gives the same numbers as the CLI.
 
 use crate::protocol::DeviceLabel;
 use svcprint_engine::{device_summaries, Aggregator, Config, ConfigError, DeviceSummary};
-use svcprint_flow::{FileDecoder, FileSummary, FlowRecord, Limits};
+use svcprint_flow::{FileDecoder, FileSummary, FlowRecord, Limits, Session};
 
 /// One run over a list of files, fed slice by slice.
 pub struct Ingest {
@@ -18,11 +18,10 @@ pub struct Ingest {
 impl Ingest {
     /// A run over files named `names` (file index = position). Fails only on an invalid config.
     pub fn new(names: &[String], config: Config, limits: Limits) -> Result<Self, ConfigError> {
-        let decoders = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| Some(FileDecoder::new(i as u32, n, limits.clone())))
-            .collect();
+        // One session: the files (fed one after another, in this order) share IPFIX and
+        // NetFlow templates, so a template file serves the data files after it.
+        let mut session = Session::new(limits);
+        let decoders = names.iter().map(|n| Some(session.file(n))).collect();
         Ok(Ingest {
             aggregator: Aggregator::new(&config)?,
             config,
@@ -156,5 +155,66 @@ mod tests {
         let (rest, from_csv) = ingest.finish();
         assert!(rest.is_empty());
         assert_eq!(from_csv, devices);
+    }
+
+    fn corpus() -> std::path::PathBuf {
+        let dir = std::env::var_os("SVCPRINT_CORPUS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+            });
+        assert!(
+            dir.join("README.md").is_file(),
+            "corpus not found at {} (set SVCPRINT_CORPUS)",
+            dir.display()
+        );
+        dir
+    }
+
+    fn run(names: &[&str]) -> (Vec<FileSummary>, u64) {
+        let dir = corpus().join("logstash-codec-netflow");
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut ingest =
+            Ingest::new(&names, Config::default(), Limits::default()).expect("default config");
+        let mut files = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            let bytes = std::fs::read(dir.join(n)).expect("corpus file");
+            for slice in bytes.chunks(100) {
+                ingest.feed(i as u32, slice);
+            }
+            files.push(ingest.end_file(i as u32).expect("open file"));
+        }
+        (files, ingest.records())
+    }
+
+    #[test]
+    fn a_template_file_serves_the_data_files_dropped_after_it() {
+        let (files, records) = run(&[
+            "ipfix_test_mikrotik_tpl.dat",
+            "ipfix_test_mikrotik_data258.dat",
+            "ipfix_test_mikrotik_data259.dat",
+        ]);
+        assert_eq!(records, 46);
+        assert_eq!(
+            files.iter().map(|f| f.records).collect::<Vec<_>>(),
+            vec![0, 28, 18]
+        );
+        assert!(files.iter().all(|f| f.diagnostics.is_empty()), "{files:?}");
+
+        // Data before its template (in another file) cannot be decoded, and says so.
+        let (files, records) = run(&[
+            "ipfix_test_mikrotik_data258.dat",
+            "ipfix_test_mikrotik_tpl.dat",
+        ]);
+        assert_eq!(records, 0);
+        assert_eq!(
+            files[0]
+                .diagnostics
+                .counts
+                .keys()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
+            vec!["missing_template"]
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! Reading flow files from disk into the engine: each file streamed in fixed-size chunks
-//! through one `FileDecoder`, records straight into one `Aggregator` (bounded memory).
+//! through its `FileDecoder` (one `Session`, so a template file serves the data files
+//! after it), records straight into one `Aggregator` (bounded memory).
 
 use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 use svcprint_engine::{Aggregates, Aggregator, Config};
-use svcprint_flow::{DiagKind, Diagnostic, FileDecoder, FileSummary, Limits};
+use svcprint_flow::{DiagKind, Diagnostic, FileSummary, Limits, Session};
 
 const CHUNK: usize = 1 << 20;
 
@@ -25,9 +26,11 @@ pub fn load(paths: &[PathBuf], config: &Config, limits: &Limits) -> Result<Loade
     let mut unreadable = 0;
     let mut buf = vec![0u8; CHUNK];
     let mut batch = Vec::with_capacity(8192);
-    for (index, path) in paths.iter().enumerate() {
+    // One session: files share IPFIX/NetFlow templates in the order given.
+    let mut session = Session::new(limits.clone());
+    for path in paths {
         let name = path.display().to_string();
-        let mut decoder = FileDecoder::new(index as u32, &name, limits.clone());
+        let mut decoder = session.file(&name);
         let mut io_error = None;
         match File::open(path) {
             Ok(mut file) => loop {
