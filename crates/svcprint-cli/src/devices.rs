@@ -24,8 +24,12 @@ struct DeviceOut<'a> {
     services: &'a [svcprint_engine::ServiceStat],
 }
 
-pub fn run(paths: &[PathBuf], json: bool) -> Result<ExitCode, String> {
-    let config = Config::default();
+pub fn run(
+    paths: &[PathBuf],
+    json: bool,
+    flags: &crate::args::ConfigArgs,
+) -> Result<ExitCode, String> {
+    let config = flags.apply(Config::default())?;
     let loaded = load(paths, &config, &Limits::default())?;
     let devices = device_summaries(&loaded.aggregates, &config);
     let diagnostics: Vec<&Diagnostic> = loaded

@@ -75,3 +75,64 @@ pub fn load(paths: &[PathBuf], config: &Config, limits: &Limits) -> Result<Loade
         unreadable,
     })
 }
+
+/// Prints each file's problems to stderr (a count per file, then the kept diagnostics).
+pub fn report_diagnostics(loaded: &Loaded) {
+    for f in &loaded.files {
+        let total = f.diagnostics.total();
+        if total > 0 {
+            eprintln!(
+                "{}: {} problems ({} shown)",
+                f.name,
+                total,
+                f.diagnostics.kept.len()
+            );
+            for d in &f.diagnostics.kept {
+                eprintln!("{d}");
+            }
+        }
+    }
+}
+
+/// Runs `write` on stdout (or on the file `path`); a closed pipe is not an error.
+pub fn emit(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let result = match path {
+        Some(p) => File::create(p)
+            .map(std::io::BufWriter::new)
+            .and_then(|mut f| {
+                write(&mut f)?;
+                std::io::Write::flush(&mut f)
+            })
+            .map_err(|e| format!("{}: {e}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match write(&mut out) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    };
+    result
+}
+
+/// JSON, pretty, with a final newline.
+pub fn write_json<T: serde::Serialize>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)
+}
+
+/// Exit code 1 when a file could not be read, else success.
+pub fn exit_code(loaded: &Loaded) -> std::process::ExitCode {
+    if loaded.unreadable > 0 {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    }
+}

@@ -1,10 +1,17 @@
 //! `svcprint`: the command-line face of svcprint-flow and svcprint-engine.
 
+mod args;
 mod decode;
 mod devices;
+mod evaluate;
+mod fingerprint;
+mod identify;
 mod input;
+mod library;
+mod mud;
 mod simulate;
 
+use args::ConfigArgs;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +47,76 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Per device: its exported fingerprints, convergence and recurrence (method.md M8, M9).
+    Fingerprint {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// Label file (MAC or IP -> name[, type]); only labelled devices are shown.
+        #[arg(long, value_name = "FILE")]
+        labels: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Closed-set and open-set evaluation for SL, SP, G2, G4, G8 (method.md M11).
+    Evaluate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// Label file (MAC or IP -> name[, type]).
+        #[arg(long, value_name = "FILE", required = true)]
+        labels: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Write the fingerprint library of the labelled devices (method.md M10, M12).
+    Library {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Label file (MAC or IP -> name[, type]).
+        #[arg(long, value_name = "FILE", required = true)]
+        labels: PathBuf,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Keep each fingerprint's device key (addresses are left out by default).
+        #[arg(long)]
+        with_devices: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Identify each device against a library: best label or unknown, score, top 3, evidence (method.md M10).
+    Identify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A library written by `svcprint library`; its parameters are used unless a flag overrides them.
+        #[arg(long, value_name = "FILE", required = true)]
+        library: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Label file: only labelled devices are identified, and their names shown.
+        #[arg(long, value_name = "FILE")]
+        labels: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Write the RFC 8520 MUD draft of one device from its stable Service List (method.md M12).
+    Mud {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The device key: MAC or IP address.
+        #[arg(long, value_name = "KEY", required = true)]
+        device: String,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// Write the simulated demo fleet (a dozen IoT device types) as an IPFIX-named CSV flow file.
     Simulate {
@@ -68,7 +145,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode { files, json } => decode::run(&files, json),
-        Command::Devices { files, json } => devices::run(&files, json),
         Command::Simulate {
             days,
             seed,
@@ -84,6 +160,43 @@ fn main() -> ExitCode {
             output: &output,
             labels: labels.as_deref(),
         }),
+        Command::Devices {
+            files,
+            json,
+            config,
+        } => devices::run(&files, json, &config),
+        Command::Fingerprint {
+            files,
+            json,
+            labels,
+            config,
+        } => fingerprint::run(&files, json, &labels, &config),
+        Command::Evaluate {
+            files,
+            json,
+            labels,
+            config,
+        } => evaluate::run(&files, json, &labels, &config),
+        Command::Library {
+            files,
+            labels,
+            output,
+            with_devices,
+            config,
+        } => library::run(&files, &labels, output.as_deref(), with_devices, &config),
+        Command::Identify {
+            files,
+            library,
+            json,
+            labels,
+            config,
+        } => identify::run(&files, &library, json, &labels, &config),
+        Command::Mud {
+            files,
+            device,
+            output,
+            config,
+        } => mud::run(&files, &device, output.as_deref(), &config),
     };
     match result {
         Ok(code) => code,

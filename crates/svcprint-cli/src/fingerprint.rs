@@ -1,0 +1,204 @@
+//! `svcprint fingerprint`: per device its exports (window, n, stable, services with
+//! weights), pending window, convergence and recurrence (method.md M8, M9).
+
+use crate::args::{maybe_labels, ConfigArgs};
+use crate::input::{emit, exit_code, load, report_diagnostics, write_json};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use svcprint_engine::exporter::Window;
+use svcprint_engine::labels::Labels;
+use svcprint_engine::{
+    activity, convergence, exports, recurrence, Activity, Config, Convergence, DeviceExports,
+    Fingerprint,
+};
+use svcprint_flow::{format_rfc3339_ms, Limits};
+
+#[derive(Serialize)]
+pub struct WindowOut {
+    pub first: String,
+    pub last: String,
+    pub n: u64,
+    pub hours: f64,
+}
+
+impl WindowOut {
+    pub fn of(w: &Window) -> WindowOut {
+        WindowOut {
+            first: format_rfc3339_ms(w.start_ms),
+            last: format_rfc3339_ms(w.end_ms),
+            n: w.n,
+            hours: w.hours(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ServiceWeight {
+    pub service: String,
+    pub weight: f64,
+}
+
+/// Services with weights, heaviest first, then by name.
+pub fn weights(act: &Activity, f: &Fingerprint) -> Vec<ServiceWeight> {
+    let mut v: Vec<ServiceWeight> = f
+        .weights
+        .iter()
+        .map(|&(id, weight)| ServiceWeight {
+            service: act.service(id).map(|s| s.to_string()).unwrap_or_default(),
+            weight,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.service.cmp(&b.service))
+    });
+    v
+}
+
+#[derive(Serialize)]
+struct ExportOut {
+    window: WindowOut,
+    stable: bool,
+    services: Vec<ServiceWeight>,
+}
+
+#[derive(Serialize)]
+struct RecurrenceOut {
+    recurring: usize,
+    rate: Option<f64>,
+    behaviours: usize,
+}
+
+#[derive(Serialize)]
+struct DeviceOut {
+    key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    active_bins: usize,
+    exports: Vec<ExportOut>,
+    pending: Option<ExportOut>,
+    convergence: Convergence,
+    recurrence: RecurrenceOut,
+}
+
+#[derive(Serialize)]
+struct Output {
+    params: Config,
+    representation: String,
+    devices: Vec<DeviceOut>,
+}
+
+fn device_out(
+    act: &Activity,
+    d: &DeviceExports,
+    cfg: &Config,
+    labels: Option<&Labels>,
+) -> DeviceOut {
+    let fps: Vec<&Fingerprint> = d.exports.iter().map(|e| &e.fingerprint).collect();
+    let r = recurrence(&fps, cfg.similarity, cfg.effective_tau_recur());
+    DeviceOut {
+        key: d.key.to_string(),
+        name: labels.and_then(|l| l.get(&d.key)).map(|l| l.name.clone()),
+        active_bins: act
+            .devices()
+            .iter()
+            .find(|x| x.key() == d.key)
+            .map_or(0, |x| x.bins().len()),
+        exports: d
+            .exports
+            .iter()
+            .map(|e| ExportOut {
+                window: WindowOut::of(&e.window),
+                stable: e.stable,
+                services: weights(act, &e.fingerprint),
+            })
+            .collect(),
+        pending: d.pending.as_ref().map(|p| ExportOut {
+            window: WindowOut::of(&p.window),
+            stable: false,
+            services: weights(act, &p.fingerprint),
+        }),
+        convergence: convergence(&d.exports),
+        recurrence: RecurrenceOut {
+            recurring: r.recurring,
+            rate: r.rate,
+            behaviours: r.behaviours,
+        },
+    }
+}
+
+pub fn run(
+    paths: &[PathBuf],
+    json: bool,
+    labels: &Option<PathBuf>,
+    flags: &ConfigArgs,
+) -> Result<ExitCode, String> {
+    let cfg = flags.apply(Config::default())?;
+    let labels = maybe_labels(labels)?;
+    let loaded = load(paths, &cfg, &Limits::default())?;
+    let act = activity(&loaded.aggregates, &cfg);
+    let devices: Vec<DeviceOut> = exports(&act, &cfg)
+        .iter()
+        .filter(|d| labels.as_ref().is_none_or(|l| l.get(&d.key).is_some()))
+        .map(|d| device_out(&act, d, &cfg, labels.as_ref()))
+        .collect();
+    report_diagnostics(&loaded);
+    let doc = Output {
+        representation: cfg.representation.label(cfg.granularity),
+        params: cfg,
+        devices,
+    };
+    emit(None, |out| {
+        if json {
+            return write_json(out, &doc);
+        }
+        writeln!(
+            out,
+            "{:<18} {:<28} {:>6} {:>7} {:>8} {:>9} {:>10} {:>10} {:>10}",
+            "device",
+            "name",
+            "bins",
+            "exports",
+            "unstable",
+            "median n",
+            "median h",
+            "recurrence",
+            "behaviours"
+        )?;
+        for d in &doc.devices {
+            let c = &d.convergence;
+            let opt = |v: Option<f64>, p: usize| v.map_or("-".to_string(), |x| format!("{x:.p$}"));
+            writeln!(
+                out,
+                "{:<18} {:<28} {:>6} {:>7} {:>8} {:>9} {:>10} {:>10} {:>10}",
+                d.key,
+                d.name.as_deref().unwrap_or("-"),
+                d.active_bins,
+                c.exports,
+                c.unstable,
+                opt(c.median_bins, 1),
+                opt(c.median_hours, 1),
+                opt(d.recurrence.rate, 3),
+                d.recurrence.behaviours
+            )?;
+            if let Some(last) = d.exports.last() {
+                let top: Vec<String> = last
+                    .services
+                    .iter()
+                    .take(6)
+                    .map(|s| format!("{} {:.2}", s.service, s.weight))
+                    .collect();
+                writeln!(
+                    out,
+                    "    last export ({} bins): {}",
+                    last.window.n,
+                    top.join(", ")
+                )?;
+            }
+        }
+        writeln!(out, "representation {}", doc.representation)
+    })?;
+    Ok(exit_code(&loaded))
+}
