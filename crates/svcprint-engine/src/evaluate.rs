@@ -23,7 +23,7 @@ use crate::exporter::exports;
 use crate::identify::{answer_of, label_scores, Answer, Reference};
 use crate::labels::Labels;
 use crate::representation::{Fingerprint, Representation};
-use crate::similarity::{at_least, TOLERANCE};
+use crate::similarity::{at_least, same_score, TOLERANCE};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -285,13 +285,19 @@ fn open_set(queries: &[Query], classes: &[&str]) -> OpenSet {
     let mut unknown: Vec<f64> = Vec::new();
     for &u in classes {
         for q in queries {
-            let ranking: Vec<(String, f64, usize)> =
-                q.ranking.iter().filter(|r| r.0 != u).cloned().collect();
-            let (answer, score, _) = answer_of(&ranking, None);
+            // The ranking without u: its best entry, and whether the next one ties.
+            let mut rest = q.ranking.iter().filter(|r| r.0 != u);
+            let (score, right) = match rest.next() {
+                None => (0.0, false),
+                Some(top) => {
+                    let tie = rest.next().is_some_and(|r| same_score(r.1, top.1));
+                    (top.1, !tie && top.0 == q.label)
+                }
+            };
             if q.label == u {
                 unknown.push(score);
             } else {
-                known.push((score, matches!(&answer, Answer::Label(l) if *l == q.label)));
+                known.push((score, right));
             }
         }
     }
