@@ -9,7 +9,7 @@ use crate::limits::Limits;
 use crate::pcap::CaptureStream;
 use crate::record::FlowRecord;
 use crate::session::Templates;
-use crate::text::TextStream;
+use crate::text::{DecodeOptions, TextStream};
 
 enum Inner {
     Sniff(Vec<u8>),
@@ -23,6 +23,7 @@ pub(crate) struct ContentStream {
     name: String,
     limits: Limits,
     templates: Templates,
+    opts: DecodeOptions,
     inner: Inner,
 }
 
@@ -87,6 +88,7 @@ impl ContentStream {
             name,
             limits,
             templates: Templates::default(),
+            opts: DecodeOptions::default(),
             inner: Inner::Sniff(Vec::with_capacity(4)),
         }
     }
@@ -94,6 +96,12 @@ impl ContentStream {
     /// Shares the templates of a session (see [`crate::Session`]).
     pub(crate) fn with_templates(mut self, templates: Templates) -> Self {
         self.templates = templates;
+        self
+    }
+
+    /// Options for the text decoders (column mapping, time zone).
+    pub(crate) fn with_options(mut self, opts: DecodeOptions) -> Self {
+        self.opts = opts;
         self
     }
 
@@ -114,11 +122,10 @@ impl ContentStream {
             Kind::Export => Inner::Export(Box::new(ExportStream::new(dec()))),
             Kind::Pcap => Inner::Capture(Box::new(CaptureStream::new(dec(), false))),
             Kind::Pcapng => Inner::Capture(Box::new(CaptureStream::new(dec(), true))),
-            Kind::Text => Inner::Text(Box::new(TextStream::new(
-                self.file_index,
-                self.name.clone(),
-                self.limits.clone(),
-            ))),
+            Kind::Text => Inner::Text(Box::new(
+                TextStream::new(self.file_index, self.name.clone(), self.limits.clone())
+                    .with_options(self.opts.clone()),
+            )),
         };
         self.push(&head, out, diags);
     }

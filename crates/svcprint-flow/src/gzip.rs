@@ -68,6 +68,12 @@ impl GzipReader {
         }
     }
 
+    /// Options for the text decoders (column mapping, time zone).
+    pub(crate) fn with_options(mut self, o: crate::text::DecodeOptions) -> Self {
+        self.text = self.text.with_options(o);
+        self
+    }
+
     /// Shares a session's templates with the decompressed stream.
     pub(crate) fn with_templates(mut self, t: crate::session::Templates) -> Self {
         self.text = self.text.with_templates(t);

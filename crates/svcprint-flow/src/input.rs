@@ -14,6 +14,7 @@ use crate::ipfix::ExportStats;
 use crate::limits::Limits;
 use crate::record::FlowRecord;
 use crate::session::Templates;
+use crate::text::DecodeOptions;
 use crate::zip::ZipReader;
 use serde::{Deserialize, Serialize};
 
@@ -60,6 +61,7 @@ pub struct FileDecoder {
     records: u64,
     summary: Option<FileSummary>,
     templates: Templates,
+    opts: DecodeOptions,
 }
 
 impl FileDecoder {
@@ -86,7 +88,21 @@ impl FileDecoder {
             records: 0,
             summary: None,
             templates,
+            opts: DecodeOptions::default(),
         }
+    }
+
+    /// A standalone decoder with a column mapping for text headers we cannot read by
+    /// ourselves and the UTC offset of zone-less times ([`DecodeOptions`]).
+    pub fn with_options(file_index: u32, name: &str, limits: Limits, opts: DecodeOptions) -> Self {
+        Self::new(file_index, name, limits).options(opts)
+    }
+
+    /// Set the text decoding options (before the first [`feed`](Self::feed)); for
+    /// decoders made by a [`crate::Session`].
+    pub fn options(mut self, opts: DecodeOptions) -> Self {
+        self.opts = opts;
+        self
     }
 
     /// Feed the next chunk of the file's raw bytes (any size, even 1 byte); decoded
@@ -124,15 +140,22 @@ impl FileDecoder {
         };
         let (i, n, l) = (self.file_index, self.name.as_str(), self.limits.clone());
         let t = self.templates.clone();
+        let o = self.opts.clone();
         self.container = if head.starts_with(GZIP) {
-            Container::Gzip(Box::new(GzipReader::new(i, n, l).with_templates(t)))
+            Container::Gzip(Box::new(
+                GzipReader::new(i, n, l).with_templates(t).with_options(o),
+            ))
         } else if head.starts_with(ZIP) || head.starts_with(EMPTY_ZIP) {
-            Container::Zip(Box::new(ZipReader::new(i, n, l).with_templates(t)))
+            Container::Zip(Box::new(
+                ZipReader::new(i, n, l).with_templates(t).with_options(o),
+            ))
         } else if !at_end && (could_be(GZIP) || could_be(ZIP) || could_be(EMPTY_ZIP)) {
             return false;
         } else {
             Container::Plain(Box::new(
-                ContentStream::new(i, n.to_string(), l).with_templates(t),
+                ContentStream::new(i, n.to_string(), l)
+                    .with_templates(t)
+                    .with_options(o),
             ))
         };
         true

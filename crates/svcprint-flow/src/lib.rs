@@ -5,9 +5,11 @@
 //! does I/O, reads a clock or knows about the analysis engine or the browser.
 //!
 //! Layers, outermost first: [`input`] recognises the container by its magic bytes
-//! (`gzip`, `zip`, else plain text) and inflates as a stream; `text` checks that the
-//! decoded bytes are text; [`csv_ipfix`] frames rows and decodes them through a plan
-//! compiled from the IPFIX-named header. [`Limits`] bounds all of it.
+//! (`gzip`, `zip`, else plain text) and inflates as a stream; [`text`] checks that the
+//! decoded bytes are text, tells JSON from delimited text, frames rows or objects,
+//! recognises the dialect from the header (IPFIX names, Zeek, nfdump, Joy, nProbe,
+//! CICFlowMeter, generic, or the user's [`ColumnMap`]) and decodes each row through a
+//! plan compiled once. [`Limits`] bounds all of it.
 //!
 //! Binary flow exports take another path from the same sniff (`content`): raw
 //! IPFIX / NetFlow v9 / v5 streams (`export`, then [`ipfix`] and [`netflow`]) and
@@ -15,7 +17,6 @@
 //! between the files of one run.
 
 mod content;
-pub mod csv_ipfix;
 pub mod diag;
 mod export;
 mod gzip;
@@ -28,12 +29,11 @@ pub mod netflow;
 pub mod pcap;
 pub mod record;
 pub mod session;
-mod text;
+pub mod text;
 pub mod time;
 pub mod value;
 mod zip;
 
-pub use csv_ipfix::CsvIpfixDecoder;
 pub use diag::{DiagKind, Diagnostic, Diagnostics};
 pub use input::{decode_all, FileDecoder, FileSummary};
 pub use ipfix::ExportStats;
@@ -41,5 +41,10 @@ pub use limits::Limits;
 pub use mac::Mac;
 pub use record::{FlowRecord, Position};
 pub use session::{Session, Templates};
-pub use time::{format_rfc3339_ms, parse_datetime_ms};
+pub use text::csv::CsvDecoder;
+/// The CSV decoder's former name (it now reads every delimited dialect).
+pub use text::csv::CsvDecoder as CsvIpfixDecoder;
+pub use text::preview::{preview, Preview};
+pub use text::{ColumnMap, DecodeOptions, Dialect, Field, MapError, UtcOffset};
+pub use time::{format_rfc3339_ms, parse_datetime_ms, parse_datetime_zoned, parse_day_first_ms};
 pub use value::parse_tcp_flags;

@@ -69,6 +69,13 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
 /// of the next minute. Anything else (other separators, missing seconds, day 31 in a
 /// 30-day month, 29 February in a common year, trailing text) gives `None`.
 pub fn parse_datetime_ms(s: &str) -> Option<i64> {
+    parse_datetime_zoned(s).map(|(ms, _)| ms)
+}
+
+/// [`parse_datetime_ms`] that also tells whether the text carried a zone (`Z` or an
+/// offset): `(ms, true)`. Without one the time is read as UTC and `false` is returned,
+/// so that the caller can apply a user-given offset to zone-less values.
+pub fn parse_datetime_zoned(s: &str) -> Option<(i64, bool)> {
     let b = s.trim_ascii().as_bytes();
     let year = digits(b, 0, 4)?;
     let month = digits(b, 5, 2)?;
@@ -112,6 +119,7 @@ pub fn parse_datetime_ms(s: &str) -> Option<i64> {
             frac_ms *= 10;
         }
     }
+    let zoned = b.get(i).is_some();
     let offset_min = match b.get(i) {
         None => 0,
         Some(b'Z' | b'z') => {
@@ -138,10 +146,82 @@ pub fn parse_datetime_ms(s: &str) -> Option<i64> {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    Some(
+    Some((
         days * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + frac_ms
             - offset_min * 60_000,
-    )
+        zoned,
+    ))
+}
+
+/// Parse a day-first date and time without zone, as CICFlowMeter writes its `Timestamp`,
+/// to ms since the Unix epoch, reading it as UTC (the caller applies any user offset):
+/// `D/M/YYYY H:MM[:SS[.f…]]` with an optional 12-hour suffix ` AM` / ` PM` (any case).
+/// Day and month may have one or two digits (`3/7/2017 8:55`, `19/06/2019 08:36:47 PM`).
+/// Anything else gives `None`.
+pub fn parse_day_first_ms(s: &str) -> Option<i64> {
+    let t = s.trim_ascii();
+    let (date, rest) = t.split_once(' ')?;
+    let mut d = date.split('/');
+    let num = |p: &str, max_len: usize| -> Option<i64> {
+        if p.is_empty() || p.len() > max_len || !p.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        p.parse().ok()
+    };
+    let day = num(d.next()?, 2)?;
+    let month = num(d.next()?, 2)?;
+    let ys = d.next()?;
+    if ys.len() != 4 || d.next().is_some() {
+        return None;
+    }
+    let year = num(ys, 4)?;
+    let rest = rest.trim_ascii();
+    let (clock, ampm) = match rest.rsplit_once(' ') {
+        Some((c, suffix)) if suffix.eq_ignore_ascii_case("am") => (c.trim_ascii(), Some(false)),
+        Some((c, suffix)) if suffix.eq_ignore_ascii_case("pm") => (c.trim_ascii(), Some(true)),
+        _ => (rest, None),
+    };
+    let mut c = clock.split(':');
+    let mut hour = num(c.next()?, 2)?;
+    let minute = num(c.next()?, 2)?;
+    let (second, frac_ms) = match c.next() {
+        None => (0, 0),
+        Some(sec) => {
+            let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
+            let second = num(whole, 2)?;
+            if !frac.bytes().all(|b| b.is_ascii_digit()) || (sec.contains('.') && frac.is_empty()) {
+                return None;
+            }
+            let mut f = 0i64;
+            for i in 0..3 {
+                f = f * 10 + frac.as_bytes().get(i).map_or(0, |c| i64::from(c - b'0'));
+            }
+            (second, f)
+        }
+    };
+    if c.next().is_some() {
+        return None;
+    }
+    match ampm {
+        Some(pm) => {
+            if !(1..=12).contains(&hour) {
+                return None;
+            }
+            hour = hour % 12 + if pm { 12 } else { 0 };
+        }
+        None if hour > 23 => return None,
+        None => {}
+    }
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(days * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + frac_ms)
 }
 
 /// Format ms since the Unix epoch as RFC 3339 UTC with exactly three fraction digits,
@@ -166,6 +246,58 @@ pub fn format_rfc3339_ms(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zone_is_reported_and_day_first_form_parses() {
+        assert_eq!(
+            parse_datetime_zoned("2019-06-25 08:36:47"),
+            Some((1_561_451_807_000, false))
+        );
+        assert_eq!(
+            parse_datetime_zoned("2019-06-25T10:36:47+02:00"),
+            Some((1_561_451_807_000, true))
+        );
+        assert_eq!(
+            parse_datetime_zoned("2019-06-25T08:36:47Z"),
+            Some((1_561_451_807_000, true))
+        );
+        // CICFlowMeter: day first, 12-hour clock, or minutes only (CIC-IDS2017).
+        assert_eq!(
+            parse_day_first_ms("25/06/2019 08:36:47 AM"),
+            Some(1_561_451_807_000)
+        );
+        assert_eq!(
+            parse_day_first_ms("25/06/2019 08:36:47 PM"),
+            Some(1_561_451_807_000 + 12 * 3_600_000)
+        );
+        assert_eq!(
+            parse_day_first_ms("25/06/2019 12:00:00 am"),
+            Some(1_561_420_800_000)
+        );
+        assert_eq!(
+            parse_day_first_ms("25/06/2019 12:00:00 PM"),
+            Some(1_561_420_800_000 + 12 * 3_600_000)
+        );
+        assert_eq!(parse_day_first_ms("3/7/2017 8:55"), Some(1_499_072_100_000));
+        assert_eq!(
+            parse_day_first_ms("25/06/2019 08:36:47.096"),
+            Some(1_561_451_807_096)
+        );
+        for bad in [
+            "",
+            "25/06/2019",
+            "31/06/2019 08:00",
+            "25/13/2019 08:00",
+            "25/06/19 08:00",
+            "25/06/2019 24:00",
+            "25/06/2019 13:00 PM",
+            "25/06/2019 08:00:00.",
+            "25-06-2019 08:00",
+            "25/06/2019 08:00:00:00",
+        ] {
+            assert_eq!(parse_day_first_ms(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn parses_the_unsw_form() {

@@ -126,6 +126,7 @@ pub(crate) struct ZipReader {
     formats: Vec<&'static str>,
     raw_pos: u64,
     templates: crate::session::Templates,
+    opts: crate::text::DecodeOptions,
 }
 
 impl ZipReader {
@@ -146,7 +147,14 @@ impl ZipReader {
             formats: Vec::new(),
             raw_pos: 0,
             templates: Default::default(),
+            opts: Default::default(),
         }
+    }
+
+    /// Options for the text decoders (column mapping, time zone).
+    pub(crate) fn with_options(mut self, o: crate::text::DecodeOptions) -> Self {
+        self.opts = o;
+        self
     }
 
     /// Shares a session's templates with the members (in archive order).
@@ -155,11 +163,11 @@ impl ZipReader {
         self
     }
 
-    /// `zip/csv-ipfix` when some member was IPFIX CSV, else `zip/` and the first decoded
-    /// member's format, or `zip` when no member was decoded.
+    /// `zip/` and the first member's format that names a dialect (`zip/csv-ipfix`), else
+    /// `zip/` and the first decoded member's format, or `zip` when no member was decoded.
     pub(crate) fn format(&self) -> String {
-        if self.formats.contains(&"csv-ipfix") {
-            "zip/csv-ipfix".to_string()
+        if let Some(f) = self.formats.iter().find(|f| f.contains('-')) {
+            format!("zip/{f}")
         } else if let Some(f) = self.formats.first() {
             format!("zip/{f}")
         } else {
@@ -458,7 +466,8 @@ impl ZipReader {
                 let file = format!("{}:{}", self.outer, m.name);
                 m.sink = Sink::Decode(Box::new(
                     TextStream::new(self.file_index, file, self.limits.clone())
-                        .with_templates(self.templates.clone()),
+                        .with_templates(self.templates.clone())
+                        .with_options(self.opts.clone()),
                 ));
             }
         }

@@ -1,216 +1,33 @@
-//! Streaming decoder for CSV files whose header names the columns with IPFIX
-//! information-element names (RFC 7012 / RFC 5103 `reverse…`), as YAF's CSV output and
-//! the UNSW IoT IPFIX corpus write them.
+//! Streaming decoder for delimited flow text: CSV with any of `,` `;` `\t` `|` as
+//! separator (quoted fields, doubled quotes, newlines inside quotes), whitespace-aligned
+//! columns, and Zeek TSV logs.
 //!
 //! Framing first, then parsing inside the frame: a small state machine cuts the byte
-//! stream into rows (a `\n` outside a quoted field ends a row; quoted fields may hold
-//! commas, doubled quotes and newlines), tracks each row's first line and byte offset,
-//! and refuses to buffer a row past [`Limits::max_line_bytes`]. Each complete row is
-//! then split into fields by `csv-core`. The first non-blank row is the header; it is
-//! compiled once into a plan (column index per role) and every data row is decoded
-//! through it. Buffers (row, fields, field ends) are reused from row to row.
+//! stream into rows (a `\n` outside a quoted field ends a row), tracks each row's first
+//! line and byte offset, and refuses to buffer a row past [`Limits::max_line_bytes`].
+//! Each complete row is then split into fields (by `csv-core` for quoting separators).
+//! The first non-blank row that is not a `#` comment is the header: its separator is
+//! detected ([`super::sniff::separator`]), its dialect recognised and compiled once into
+//! a [`Plan`], and every data row is decoded through it. A Zeek log (`#separator` /
+//! `#fields` lines) takes its header from `#fields`. Buffers are reused from row to row.
 
+use super::columns::{DecodeOptions, Plan, Values};
+use super::dialect::Dialect;
+use super::sniff::{separator, Separator};
+use super::zeek::{self, Directive, ZeekHeader};
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::limits::Limits;
-use crate::mac::Mac;
 use crate::record::{FlowRecord, Position};
-use crate::value::{
-    excerpt, parse_protocol, parse_tcp_flags, parse_time_ms, parse_u64, parse_uint, TimeUnit,
-};
-use std::net::IpAddr;
+use crate::value::excerpt;
 
-/// What a header column means to the decoder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Col {
-    Start(TimeUnit),
-    End(TimeUnit),
-    Proto,
-    SrcV4,
-    DstV4,
-    SrcV6,
-    DstV6,
-    SrcPort,
-    DstPort,
-    SrcMac,
-    DstMac,
-    PostSrcMac,
-    PostDstMac,
-    PacketsTotal,
-    PacketsDelta,
-    OctetsTotal,
-    OctetsDelta,
-    RevPacketsTotal,
-    RevPacketsDelta,
-    RevOctetsTotal,
-    RevOctetsDelta,
-    InitFlags,
-    UnionFlags,
-    RevInitFlags,
-    TcpControlBits,
-    IcmpV4,
-    IcmpV6,
+/// The fields of one row: `fields[ends[i-1]..ends[i]]` is field `i`, trimmed.
+pub(crate) struct Row<'a> {
+    pub fields: &'a [u8],
+    pub ends: &'a [usize],
 }
 
-/// IPFIX information-element names the decoder reads (matched ignoring ASCII case).
-const COLUMNS: &[(&str, Col)] = &[
-    ("flowStartMilliseconds", Col::Start(TimeUnit::Milliseconds)),
-    ("flowEndMilliseconds", Col::End(TimeUnit::Milliseconds)),
-    ("flowStartSeconds", Col::Start(TimeUnit::Seconds)),
-    ("flowEndSeconds", Col::End(TimeUnit::Seconds)),
-    ("flowStartMicroseconds", Col::Start(TimeUnit::Microseconds)),
-    ("flowEndMicroseconds", Col::End(TimeUnit::Microseconds)),
-    ("flowStartNanoseconds", Col::Start(TimeUnit::Nanoseconds)),
-    ("flowEndNanoseconds", Col::End(TimeUnit::Nanoseconds)),
-    ("protocolIdentifier", Col::Proto),
-    ("sourceIPv4Address", Col::SrcV4),
-    ("destinationIPv4Address", Col::DstV4),
-    ("sourceIPv6Address", Col::SrcV6),
-    ("destinationIPv6Address", Col::DstV6),
-    ("sourceTransportPort", Col::SrcPort),
-    ("destinationTransportPort", Col::DstPort),
-    ("sourceMacAddress", Col::SrcMac),
-    ("destinationMacAddress", Col::DstMac),
-    ("postSourceMacAddress", Col::PostSrcMac),
-    ("postDestinationMacAddress", Col::PostDstMac),
-    ("packetTotalCount", Col::PacketsTotal),
-    ("packetDeltaCount", Col::PacketsDelta),
-    ("octetTotalCount", Col::OctetsTotal),
-    ("octetDeltaCount", Col::OctetsDelta),
-    ("reversePacketTotalCount", Col::RevPacketsTotal),
-    ("reversePacketDeltaCount", Col::RevPacketsDelta),
-    ("reverseOctetTotalCount", Col::RevOctetsTotal),
-    ("reverseOctetDeltaCount", Col::RevOctetsDelta),
-    ("initialTCPFlags", Col::InitFlags),
-    ("unionTCPFlags", Col::UnionFlags),
-    ("reverseInitialTCPFlags", Col::RevInitFlags),
-    ("tcpControlBits", Col::TcpControlBits),
-    ("icmpTypeCodeIPv4", Col::IcmpV4),
-    ("icmpTypeCodeIPv6", Col::IcmpV6),
-];
-
-/// The required columns, as the `MissingColumn` diagnostic names them.
-const REQUIRED_START: &str =
-    "a start time (flowStartMilliseconds, flowStartSeconds, flowStartMicroseconds or flowStartNanoseconds)";
-const REQUIRED_PROTO: &str = "protocolIdentifier";
-const REQUIRED_SRC: &str = "a source address (sourceIPv4Address or sourceIPv6Address)";
-const REQUIRED_DST: &str =
-    "a destination address (destinationIPv4Address or destinationIPv6Address)";
-
-/// A compiled header: for each role, the column it is read from.
-#[derive(Clone, Debug)]
-struct Plan {
-    ncols: usize,
-    names: Vec<String>,
-    start: (usize, TimeUnit),
-    end: Option<(usize, TimeUnit)>,
-    proto: usize,
-    src: (Option<usize>, Option<usize>),
-    dst: (Option<usize>, Option<usize>),
-    src_port: Option<usize>,
-    dst_port: Option<usize>,
-    src_mac: (Option<usize>, Option<usize>),
-    dst_mac: (Option<usize>, Option<usize>),
-    packets: Option<usize>,
-    octets: Option<usize>,
-    rev_packets: Option<usize>,
-    rev_octets: Option<usize>,
-    init_flags: Option<usize>,
-    union_flags: Option<usize>,
-    /// `union_flags` comes from tcpControlBits (16 bits; the low 8 are kept).
-    union_is_control_bits: bool,
-    rev_init_flags: Option<usize>,
-    icmp_v4: Option<usize>,
-    icmp_v6: Option<usize>,
-    source_initiated: bool,
-}
-
-impl Plan {
-    /// Compile a header. `Err` lists the missing required columns.
-    fn compile(names: Vec<String>) -> Result<Plan, Vec<&'static str>> {
-        let mut found: Vec<(Col, usize)> = Vec::new();
-        for (i, n) in names.iter().enumerate() {
-            if let Some((_, c)) = COLUMNS
-                .iter()
-                .find(|(name, _)| name.eq_ignore_ascii_case(n))
-            {
-                if !found.iter().any(|(f, _)| f == c) {
-                    found.push((*c, i));
-                }
-            }
-        }
-        let col = |c: Col| found.iter().find(|(f, _)| *f == c).map(|(_, i)| *i);
-        let units = [
-            TimeUnit::Milliseconds,
-            TimeUnit::Seconds,
-            TimeUnit::Microseconds,
-            TimeUnit::Nanoseconds,
-        ];
-        let start = units
-            .iter()
-            .find_map(|&u| col(Col::Start(u)).map(|i| (i, u)));
-        let end = units.iter().find_map(|&u| col(Col::End(u)).map(|i| (i, u)));
-        let proto = col(Col::Proto);
-        let src = (col(Col::SrcV4), col(Col::SrcV6));
-        let dst = (col(Col::DstV4), col(Col::DstV6));
-        let mut missing = Vec::new();
-        if start.is_none() {
-            missing.push(REQUIRED_START);
-        }
-        if proto.is_none() {
-            missing.push(REQUIRED_PROTO);
-        }
-        if src == (None, None) {
-            missing.push(REQUIRED_SRC);
-        }
-        if dst == (None, None) {
-            missing.push(REQUIRED_DST);
-        }
-        let (Some(start), Some(proto)) = (start, proto) else {
-            return Err(missing);
-        };
-        if !missing.is_empty() {
-            return Err(missing);
-        }
-        let union_flags = col(Col::UnionFlags);
-        let control_bits = col(Col::TcpControlBits);
-        let source_initiated = names.iter().any(|n| {
-            n.get(..7)
-                .is_some_and(|p| p.eq_ignore_ascii_case("reverse"))
-        });
-        Ok(Plan {
-            ncols: names.len(),
-            start,
-            end,
-            proto,
-            src,
-            dst,
-            src_port: col(Col::SrcPort),
-            dst_port: col(Col::DstPort),
-            src_mac: (col(Col::SrcMac), col(Col::PostSrcMac)),
-            dst_mac: (col(Col::DstMac), col(Col::PostDstMac)),
-            packets: col(Col::PacketsTotal).or(col(Col::PacketsDelta)),
-            octets: col(Col::OctetsTotal).or(col(Col::OctetsDelta)),
-            rev_packets: col(Col::RevPacketsTotal).or(col(Col::RevPacketsDelta)),
-            rev_octets: col(Col::RevOctetsTotal).or(col(Col::RevOctetsDelta)),
-            init_flags: col(Col::InitFlags),
-            union_flags: union_flags.or(control_bits),
-            union_is_control_bits: union_flags.is_none() && control_bits.is_some(),
-            rev_init_flags: col(Col::RevInitFlags),
-            icmp_v4: col(Col::IcmpV4),
-            icmp_v6: col(Col::IcmpV6),
-            source_initiated,
-            names,
-        })
-    }
-}
-
-/// The fields of one row: `fields[ends[i-1]..ends[i]]` is field `i`.
-struct Row<'a> {
-    fields: &'a [u8],
-    ends: &'a [usize],
-}
-
-impl Row<'_> {
+impl Values for Row<'_> {
+    #[inline]
     fn get(&self, i: usize) -> &[u8] {
         let start = if i == 0 {
             0
@@ -220,123 +37,6 @@ impl Row<'_> {
         let end = self.ends.get(i).copied().unwrap_or(start);
         self.fields.get(start..end).unwrap_or(&[]).trim_ascii()
     }
-}
-
-/// Why a data row was rejected: the column and a description of the problem.
-type RowError = (usize, &'static str);
-
-fn decode_row(plan: &Plan, row: &Row<'_>, position: Position) -> Result<FlowRecord, RowError> {
-    fn opt<T>(
-        row: &Row<'_>,
-        col: Option<usize>,
-        what: &'static str,
-        parse: impl Fn(&[u8]) -> Option<T>,
-    ) -> Result<Option<T>, RowError> {
-        let Some(c) = col else { return Ok(None) };
-        let v = row.get(c);
-        if v.is_empty() {
-            return Ok(None);
-        }
-        parse(v).map(Some).ok_or((c, what))
-    }
-    fn addr(row: &Row<'_>, cols: (Option<usize>, Option<usize>)) -> Result<IpAddr, RowError> {
-        let parse = |b: &[u8]| std::str::from_utf8(b).ok()?.parse::<IpAddr>().ok();
-        let v4 = opt(row, cols.0, "not an IP address", parse)?;
-        let v6 = opt(row, cols.1, "not an IP address", parse)?;
-        v4.or(v6)
-            .ok_or((cols.0.or(cols.1).unwrap_or(0), "required value is empty"))
-    }
-    fn mac(row: &Row<'_>, cols: (Option<usize>, Option<usize>)) -> Result<Option<Mac>, RowError> {
-        let parse = |b: &[u8]| Mac::parse(std::str::from_utf8(b).ok()?);
-        Ok(match opt(row, cols.0, "not a MAC address", parse)? {
-            Some(m) => Some(m),
-            None => opt(row, cols.1, "not a MAC address", parse)?,
-        })
-    }
-    let port = |b: &[u8]| parse_u64(b).and_then(|v| u16::try_from(v).ok());
-
-    let (sc, su) = plan.start;
-    let start_ms = opt(row, Some(sc), "not a time", |b| parse_time_ms(b, su))?
-        .ok_or((sc, "required value is empty"))?;
-    let end_ms = match plan.end {
-        Some((ec, eu)) => {
-            opt(row, Some(ec), "not a time", |b| parse_time_ms(b, eu))?.unwrap_or(start_ms)
-        }
-        None => start_ms,
-    };
-    let protocol = opt(
-        row,
-        Some(plan.proto),
-        "not a protocol number",
-        parse_protocol,
-    )?
-    .ok_or((plan.proto, "required value is empty"))?;
-    let src_addr = addr(row, plan.src)?;
-    let dst_addr = addr(row, plan.dst)?;
-    let src_port = opt(row, plan.src_port, "not a port number (0-65535)", port)?.unwrap_or(0);
-    let dst_port = opt(row, plan.dst_port, "not a port number (0-65535)", port)?.unwrap_or(0);
-    let counter = "not a count (unsigned integer)";
-    let packets = opt(row, plan.packets, counter, parse_u64)?
-        .unwrap_or(if plan.packets.is_some() { 0 } else { 1 });
-    let octets = opt(row, plan.octets, counter, parse_u64)?.unwrap_or(0);
-    let reverse_packets = match plan.rev_packets {
-        Some(_) => Some(opt(row, plan.rev_packets, counter, parse_u64)?.unwrap_or(0)),
-        None => None,
-    };
-    let reverse_octets = match plan.rev_octets {
-        Some(_) => Some(opt(row, plan.rev_octets, counter, parse_u64)?.unwrap_or(0)),
-        None => None,
-    };
-    let flags = "not TCP flags (hex 0x12, decimal 18 or letters like SA)";
-    let initial_tcp_flags = opt(row, plan.init_flags, flags, parse_tcp_flags)?;
-    let union_tcp_flags = if plan.union_is_control_bits {
-        opt(
-            row,
-            plan.union_flags,
-            "not TCP control bits (0-65535)",
-            |b| {
-                parse_uint(b)
-                    .filter(|v| *v <= 0xffff)
-                    .map(|v| (v & 0xff) as u8)
-            },
-        )?
-    } else {
-        opt(row, plan.union_flags, flags, parse_tcp_flags)?
-    };
-    let reverse_initial_tcp_flags = opt(row, plan.rev_init_flags, flags, parse_tcp_flags)?;
-    let type_code = |b: &[u8]| parse_uint(b).and_then(|v| u16::try_from(v).ok());
-    let icmp_col = match protocol {
-        1 => plan.icmp_v4,
-        58 => plan.icmp_v6,
-        _ => None,
-    };
-    let icmp_type_code = opt(
-        row,
-        icmp_col,
-        "not an ICMP type*256+code (0-65535)",
-        type_code,
-    )?;
-    Ok(FlowRecord {
-        start_ms,
-        end_ms,
-        protocol,
-        src_addr,
-        dst_addr,
-        src_port,
-        dst_port,
-        src_mac: mac(row, plan.src_mac)?,
-        dst_mac: mac(row, plan.dst_mac)?,
-        packets,
-        octets,
-        reverse_packets,
-        reverse_octets,
-        initial_tcp_flags,
-        union_tcp_flags,
-        reverse_initial_tcp_flags,
-        icmp_type_code,
-        source_initiated: plan.source_initiated,
-        position,
-    })
 }
 
 /// Where the row framer is inside the current row (mirrors csv-core's quoting rules:
@@ -351,7 +51,7 @@ enum Scan {
 
 #[derive(Debug)]
 enum Header {
-    /// No non-blank row seen yet.
+    /// No header row seen yet.
     Pending,
     /// Header compiled; data rows are decoded.
     Ready(Box<Plan>),
@@ -359,17 +59,33 @@ enum Header {
     Rejected,
 }
 
-/// Push-style decoder for one CSV text stream with an IPFIX-named header.
+/// How data rows are split into fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Split {
+    /// csv-core with this delimiter and quoting.
+    Quoted,
+    /// Zeek: the separator, no quoting.
+    Zeek,
+    /// Runs of spaces and tabs.
+    Whitespace,
+}
+
+/// Push-style decoder for one delimited text stream.
 ///
 /// Feed the decoded (decompressed) text in chunks of any size; chunk borders never
 /// change the records or diagnostics. Records carry
 /// `Position { file: file_index, line: first line of the row (1-based), byte: offset
 /// of the row's first byte in this text (a leading UTF-8 BOM counts) }`.
-pub struct CsvIpfixDecoder {
+pub struct CsvDecoder {
     file_index: u32,
     name: String,
     limits: Limits,
+    opts: DecodeOptions,
     reader: csv_core::Reader,
+    /// Separator for framing and splitting; quoting applies only to `Split::Quoted`.
+    delim: u8,
+    split_mode: Split,
+    zeek: Option<ZeekHeader>,
     /// The current row, without its terminator; at most `max_line_bytes + 1` bytes.
     row: Vec<u8>,
     fields: Vec<u8>,
@@ -386,22 +102,37 @@ pub struct CsvIpfixDecoder {
     pos: u64,
     line: u64,
     header: Header,
+    /// nfdump's trailing `Summary` block was reached: the rest is not flows.
+    done: bool,
     records: u64,
     finished: bool,
 }
 
-impl CsvIpfixDecoder {
+fn csv_reader(delim: u8) -> csv_core::Reader {
+    csv_core::ReaderBuilder::new()
+        .delimiter(delim)
+        .terminator(csv_core::Terminator::Any(b'\n'))
+        .build()
+}
+
+impl CsvDecoder {
     /// `name` is the file name used in diagnostics (for archive members
     /// `outer.zip:member.csv`).
     pub fn new(file_index: u32, name: &str, limits: Limits) -> Self {
-        let reader = csv_core::ReaderBuilder::new()
-            .terminator(csv_core::Terminator::Any(b'\n'))
-            .build();
-        CsvIpfixDecoder {
+        CsvDecoder::with_options(file_index, name, limits, DecodeOptions::default())
+    }
+
+    /// With a column mapping and a time zone for zone-less times.
+    pub fn with_options(file_index: u32, name: &str, limits: Limits, opts: DecodeOptions) -> Self {
+        CsvDecoder {
             file_index,
             name: name.to_string(),
             limits,
-            reader,
+            opts,
+            reader: csv_reader(b','),
+            delim: b',',
+            split_mode: Split::Quoted,
+            zeek: None,
             row: Vec::new(),
             fields: Vec::new(),
             ends: Vec::new(),
@@ -415,6 +146,7 @@ impl CsvIpfixDecoder {
             pos: 0,
             line: 1,
             header: Header::Pending,
+            done: false,
             records: 0,
             finished: false,
         }
@@ -430,13 +162,27 @@ impl CsvIpfixDecoder {
         self.pos
     }
 
-    /// `Some("csv-ipfix")` once a usable header was read, `Some("csv")` when the header
-    /// was rejected, `None` before any header row.
+    /// The dialect of the header, once one was recognised.
+    pub fn dialect(&self) -> Option<Dialect> {
+        match &self.header {
+            Header::Ready(p) => p.dialect,
+            _ => None,
+        }
+    }
+
+    /// `Some("csv-ipfix")`, `Some("tsv-zeek")`, `Some("csv-mapped")`, … once a usable
+    /// header was read; `Some("csv")` / `Some("tsv")` when the header was rejected;
+    /// `None` before any header row.
     pub fn format(&self) -> Option<&'static str> {
-        match self.header {
+        let zeek = self.zeek.is_some();
+        match &self.header {
             Header::Pending => None,
-            Header::Ready(_) => Some("csv-ipfix"),
-            Header::Rejected => Some("csv"),
+            Header::Rejected => Some(if zeek { "tsv" } else { "csv" }),
+            Header::Ready(p) => Some(match (zeek, p.label()) {
+                (true, "zeek") => "tsv-zeek",
+                (true, _) => "tsv-mapped",
+                (false, label) => super::format_name("csv", label),
+            }),
         }
     }
 
@@ -466,9 +212,10 @@ impl CsvIpfixDecoder {
         self.pos += chunk.len() as u64;
     }
 
-    /// End of the text (later calls to `feed` and `finish` do nothing). With `complete == false` (the container was truncated or
-    /// damaged) a last row without its newline is dropped instead of decoded, since it
-    /// may be cut short; the container reports the damage.
+    /// End of the text (later calls to `feed` and `finish` do nothing). With
+    /// `complete == false` (the container was truncated or damaged) a last row without
+    /// its newline is dropped instead of decoded, since it may be cut short; the
+    /// container reports the damage.
     pub fn finish(&mut self, complete: bool, out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
         if std::mem::replace(&mut self.finished, true) {
             return;
@@ -504,6 +251,13 @@ impl CsvIpfixDecoder {
     /// Inner loops look only for the bytes that can change the state.
     fn scan_row(&mut self, rest: &[u8]) -> (usize, bool) {
         let n = rest.len();
+        if self.split_mode != Split::Quoted {
+            return match rest.iter().position(|&c| c == b'\n') {
+                Some(j) => (j, true),
+                None => (n, false),
+            };
+        }
+        let delim = self.delim;
         let mut j = 0;
         let mut st = self.scan;
         while j < n {
@@ -528,7 +282,7 @@ impl CsvIpfixDecoder {
                 }
                 Scan::FieldStart | Scan::Unquoted | Scan::QuoteInQuoted => {
                     let from = j;
-                    while j < n && rest[j] != b',' && rest[j] != b'\n' {
+                    while j < n && rest[j] != delim && rest[j] != b'\n' {
                         j += 1;
                     }
                     if j == n {
@@ -594,7 +348,8 @@ impl CsvIpfixDecoder {
             row.pop();
         }
         let too_long = self.skipping || row.len() > self.limits.max_line_bytes;
-        if too_long {
+        if self.done {
+        } else if too_long {
             self.diag(
                 diags,
                 DiagKind::TooLong,
@@ -611,9 +366,25 @@ impl CsvIpfixDecoder {
         self.reset_row();
     }
 
-    /// Split `row` into fields with csv-core. `Ok(n)` fields, or `Err(())` when there
-    /// are more than `max_ends` fields.
+    /// Split `row` into fields. `Ok(n)` fields, or `Err(())` when there are more than
+    /// `max_ends` fields.
     fn split(&mut self, row: &[u8], max_ends: usize) -> Result<usize, ()> {
+        match self.split_mode {
+            Split::Quoted => self.split_quoted(row, max_ends),
+            Split::Zeek | Split::Whitespace => {
+                self.fields.clear();
+                self.fields.extend_from_slice(row);
+                match (self.split_mode, &self.zeek) {
+                    (Split::Zeek, Some(z)) => {
+                        zeek::split(row, self.delim, z.spaces3, &mut self.ends, max_ends)
+                    }
+                    _ => zeek::split_whitespace(row, &mut self.ends, max_ends),
+                }
+            }
+        }
+    }
+
+    fn split_quoted(&mut self, row: &[u8], max_ends: usize) -> Result<usize, ()> {
         if self.fields.len() < row.len() + 1 {
             self.fields.resize(row.len() + 1, 0);
         }
@@ -651,14 +422,73 @@ impl CsvIpfixDecoder {
         result
     }
 
+    /// A `#` line: a Zeek directive, else a comment.
+    fn process_directive(&mut self, row: &[u8], diags: &mut Diagnostics) {
+        let sep = self.zeek.as_ref().map_or(b'\t', |z| z.separator);
+        match zeek::directive(row, sep) {
+            Directive::Separator(b) if matches!(self.header, Header::Pending) => {
+                self.zeek = Some(ZeekHeader {
+                    separator: b,
+                    ..ZeekHeader::default()
+                });
+            }
+            Directive::Unset(v) => {
+                if let Some(z) = &mut self.zeek {
+                    z.unset = v.to_vec();
+                }
+            }
+            Directive::Empty(v) => {
+                if let Some(z) = &mut self.zeek {
+                    z.empty = v.to_vec();
+                }
+            }
+            Directive::Fields(names) => {
+                if matches!(self.header, Header::Ready(_)) && self.header_raw == row {
+                    return; // the same log header again (concatenated logs)
+                }
+                let z = self.zeek.get_or_insert_with(ZeekHeader::default);
+                z.spaces3 = names.windows(3).any(|w| w == b"   ");
+                self.delim = z.separator;
+                self.split_mode = Split::Zeek;
+                self.header = Header::Pending;
+                self.header_raw.clear();
+                self.header_raw.extend_from_slice(row);
+                let names = names.to_vec();
+                self.compile_header(&names, diags);
+            }
+            _ => {}
+        }
+    }
+
     fn process_row(&mut self, row: &[u8], out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+        if row.first() == Some(&b'#') {
+            self.process_directive(row, diags);
+            return;
+        }
         match &self.header {
             Header::Rejected => {}
-            Header::Pending => self.process_header(row, diags),
+            Header::Pending if self.zeek.is_some() => {} // data before `#fields`
+            Header::Pending => {
+                self.header_raw.clear();
+                self.header_raw.extend_from_slice(row);
+                match separator(row) {
+                    Separator::Byte(b) => {
+                        self.delim = b;
+                        self.reader = csv_reader(b);
+                        self.split_mode = Split::Quoted;
+                    }
+                    Separator::Whitespace => self.split_mode = Split::Whitespace,
+                }
+                self.compile_header(row, diags);
+            }
             Header::Ready(plan) => {
                 let ncols = plan.ncols;
                 if row == self.header_raw.as_slice() {
                     return; // a repeated header (concatenated files)
+                }
+                if plan.dialect == Some(Dialect::Nfdump) && row.trim_ascii() == b"Summary" {
+                    self.done = true; // nfdump's statistics block follows the flows
+                    return;
                 }
                 let n = match self.split(row, ncols + 1) {
                     Ok(n) if n == ncols => n,
@@ -696,7 +526,7 @@ impl CsvIpfixDecoder {
                     fields: &self.fields,
                     ends: &self.ends[..n],
                 };
-                match decode_row(plan, &r, position) {
+                match plan.decode(&r, position) {
                     Ok(rec) => {
                         out.push(rec);
                         self.records += 1;
@@ -720,7 +550,7 @@ impl CsvIpfixDecoder {
         }
     }
 
-    fn process_header(&mut self, row: &[u8], diags: &mut Diagnostics) {
+    fn compile_header(&mut self, row: &[u8], diags: &mut Diagnostics) {
         let max = self.limits.max_fields;
         let Ok(n) = self.split(row, max) else {
             self.diag(
@@ -739,22 +569,15 @@ impl CsvIpfixDecoder {
         let names: Vec<String> = (0..n)
             .map(|i| String::from_utf8_lossy(r.get(i)).into_owned())
             .collect();
-        match Plan::compile(names) {
-            Ok(plan) => {
-                self.header_raw.clear();
-                self.header_raw.extend_from_slice(row);
+        match Plan::compile(names, &self.opts, None) {
+            Ok(mut plan) => {
+                if let Some(z) = &self.zeek {
+                    plan.set_nulls(vec![z.unset.clone(), z.empty.clone()]);
+                }
                 self.header = Header::Ready(Box::new(plan));
             }
-            Err(missing) => {
-                self.diag(
-                    diags,
-                    DiagKind::MissingColumn,
-                    None,
-                    format!(
-                        "header lacks required column(s): {}; no records read from this text",
-                        missing.join("; ")
-                    ),
-                );
+            Err(message) => {
+                self.diag(diags, DiagKind::MissingColumn, None, message);
                 self.header = Header::Rejected;
             }
         }
@@ -764,9 +587,11 @@ impl CsvIpfixDecoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mac::Mac;
+    use std::net::IpAddr;
 
     fn run(text: &[u8], limits: Limits) -> (Vec<FlowRecord>, Diagnostics) {
-        let mut d = CsvIpfixDecoder::new(3, "t.csv", limits.clone());
+        let mut d = CsvDecoder::new(3, "t.csv", limits.clone());
         let mut out = Vec::new();
         let mut diags = Diagnostics::with_cap(limits.diagnostics_kept);
         d.feed(text, &mut out, &mut diags);
@@ -992,7 +817,7 @@ mod tests {
 
     #[test]
     fn incomplete_text_drops_the_partial_last_row() {
-        let mut d = CsvIpfixDecoder::new(0, "t.csv", Limits::default());
+        let mut d = CsvDecoder::new(0, "t.csv", Limits::default());
         let (mut out, mut diags) = (Vec::new(), Diagnostics::with_cap(10));
         d.feed(
             format!("{HDR}1,2,17,10.0.0.1,1,10.0.0.2,53,1,60\n1,2,17,10.0.0.1,1,10.0.0.2,53,1,6")
@@ -1086,7 +911,7 @@ mod tests {
             1,\"a, \"\"q\"\"\r\nv\",17,10.0.0.1,10.0.0.2\r\n\r\n2,x,17,10.0.0.1,bad\r\n3,,17,10.0.0.1,10.0.0.2";
         let whole = run(text.as_bytes(), Limits::default());
         for size in 1..=7 {
-            let mut d = CsvIpfixDecoder::new(3, "t.csv", Limits::default());
+            let mut d = CsvDecoder::new(3, "t.csv", Limits::default());
             let (mut out, mut diags) = (Vec::new(), Diagnostics::with_cap(1000));
             for c in text.as_bytes().chunks(size) {
                 d.feed(c, &mut out, &mut diags);

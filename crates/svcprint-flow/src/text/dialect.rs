@@ -1,0 +1,435 @@
+//! The text flow formats we recognise from their column (or member) names, each mapped
+//! onto the flow record (method.md M1) with the biflow / initiator semantics its tool
+//! defines.
+//!
+//! | dialect | tool | initiator (M2 rule 1) |
+//! |---|---|---|
+//! | `ipfix` | YAF / ipfixcol2 / super_mediator: IPFIX IE names | source, when any `reverse…` column exists |
+//! | `zeek` | Zeek `conn.log` (TSV or JSON) | `orig_*` is the initiator, always |
+//! | `nfdump` | `nfdump -o csv` (1.6 `ts,te,td,sa,…` and 1.7 `firstSeen,…`), `-o json` | none: NetFlow flows are one-way (`opkt`/`obyt` are egress counters, not reverse) |
+//! | `joy` | Cisco Joy / NEMEA NDJSON | source sent the first packet; `*_in` are the reverse counters (absent = 0) |
+//! | `nprobe` | nProbe / NetFlow v9 names (`IPV4_SRC_ADDR`, …) | biflow: `OUT_PKTS`/`OUT_BYTES` are dst->src |
+//! | `generic` | headers like `src_ip,dst_ip,src_port,dst_port,proto,start` | biflow only when reverse columns exist |
+//! | `cicflowmeter` | CICFlowMeter CSV (`Src IP`, `Flow Duration` in µs, day-first `Timestamp`) | `Src IP` sent the first packet: forward = initiator |
+//!
+//! Names are compared after [`normalize`](super::columns::normalize) (case, spaces,
+//! `_`, `.` and `-` ignored). A header is given to the complete dialect (every required
+//! field has a column) that knows the most of its columns, at least two; ties go to the
+//! earlier dialect in [`Dialect::ALL`].
+
+use super::columns::{normalize, Conv, Field};
+use crate::value::TimeUnit;
+use serde::{Deserialize, Serialize};
+use Conv::{ControlBits, Count, Flags, IcmpAny, IcmpV4, IcmpV6, Ip, Mac, Port, Time};
+use Field::*;
+use TimeUnit::{Microseconds as Us, Milliseconds as Ms, Nanoseconds as Ns, Seconds as S};
+
+/// A recognised text flow format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dialect {
+    Ipfix,
+    Zeek,
+    Nfdump,
+    Joy,
+    Nprobe,
+    Generic,
+    Cicflowmeter,
+}
+
+type Table = &'static [(&'static str, Field, Conv)];
+
+const IPFIX: Table = &[
+    ("flowStartMilliseconds", Start, Time(Some(Ms))),
+    ("flowStartSeconds", Start, Time(Some(S))),
+    ("flowStartMicroseconds", Start, Time(Some(Us))),
+    ("flowStartNanoseconds", Start, Time(Some(Ns))),
+    ("flowEndMilliseconds", End, Time(Some(Ms))),
+    ("flowEndSeconds", End, Time(Some(S))),
+    ("flowEndMicroseconds", End, Time(Some(Us))),
+    ("flowEndNanoseconds", End, Time(Some(Ns))),
+    ("flowDurationMilliseconds", Duration, Conv::Duration(Ms)),
+    ("flowDurationMicroseconds", Duration, Conv::Duration(Us)),
+    ("protocolIdentifier", Proto, Conv::Proto),
+    ("sourceIPv4Address", SrcIp, Ip),
+    ("sourceIPv6Address", SrcIp, Ip),
+    ("destinationIPv4Address", DstIp, Ip),
+    ("destinationIPv6Address", DstIp, Ip),
+    ("sourceTransportPort", SrcPort, Port),
+    ("destinationTransportPort", DstPort, Port),
+    ("sourceMacAddress", SrcMac, Mac),
+    ("postSourceMacAddress", SrcMac, Mac),
+    ("destinationMacAddress", DstMac, Mac),
+    ("postDestinationMacAddress", DstMac, Mac),
+    ("packetTotalCount", Packets, Count),
+    ("packetDeltaCount", Packets, Count),
+    ("octetTotalCount", Bytes, Count),
+    ("octetDeltaCount", Bytes, Count),
+    ("reversePacketTotalCount", RevPackets, Count),
+    ("reversePacketDeltaCount", RevPackets, Count),
+    ("reverseOctetTotalCount", RevBytes, Count),
+    ("reverseOctetDeltaCount", RevBytes, Count),
+    ("initialTCPFlags", InitialTcpFlags, Flags),
+    ("unionTCPFlags", TcpFlags, Flags),
+    ("tcpControlBits", TcpFlags, ControlBits),
+    ("reverseInitialTCPFlags", RevInitialTcpFlags, Flags),
+    ("icmpTypeCodeIPv4", IcmpTypeCode, IcmpV4),
+    ("icmpTypeCodeIPv6", IcmpTypeCode, IcmpV6),
+];
+
+const ZEEK: Table = &[
+    ("ts", Start, Time(Some(S))),
+    ("duration", Duration, Conv::Duration(S)),
+    ("id.orig_h", SrcIp, Ip),
+    ("id.orig_p", SrcPort, Port),
+    ("id.resp_h", DstIp, Ip),
+    ("id.resp_p", DstPort, Port),
+    ("proto", Proto, Conv::Proto),
+    ("orig_pkts", Packets, Count),
+    ("orig_ip_bytes", Bytes, Count),
+    ("orig_bytes", Bytes, Count),
+    ("resp_pkts", RevPackets, Count),
+    ("resp_ip_bytes", RevBytes, Count),
+    ("resp_bytes", RevBytes, Count),
+    ("orig_l2_addr", SrcMac, Mac),
+    ("resp_l2_addr", DstMac, Mac),
+];
+
+const NFDUMP: Table = &[
+    // -o csv, nfdump 1.6
+    ("ts", Start, Time(None)),
+    ("te", End, Time(None)),
+    ("td", Duration, Conv::Duration(S)),
+    ("sa", SrcIp, Ip),
+    ("da", DstIp, Ip),
+    ("sp", SrcPort, Port),
+    ("dp", DstPort, Port),
+    ("pr", Proto, Conv::Proto),
+    ("flg", TcpFlags, Flags),
+    ("ipkt", Packets, Count),
+    ("ibyt", Bytes, Count),
+    ("ismc", SrcMac, Mac),
+    ("osmc", SrcMac, Mac),
+    ("idmc", DstMac, Mac),
+    ("odmc", DstMac, Mac),
+    // -o csv, nfdump 1.7
+    ("firstSeen", Start, Time(None)),
+    ("lastSeen", End, Time(None)),
+    ("duration", Duration, Conv::Duration(S)),
+    ("srcAddr", SrcIp, Ip),
+    ("dstAddr", DstIp, Ip),
+    ("srcPort", SrcPort, Port),
+    ("dstPort", DstPort, Port),
+    ("inPackets", Packets, Count),
+    ("inBytes", Bytes, Count),
+    ("inSrcMac", SrcMac, Mac),
+    ("inDstMac", DstMac, Mac),
+    // -o json
+    ("t_first", Start, Time(None)),
+    ("t_last", End, Time(None)),
+    ("proto", Proto, Conv::Proto),
+    ("src4_addr", SrcIp, Ip),
+    ("src6_addr", SrcIp, Ip),
+    ("dst4_addr", DstIp, Ip),
+    ("dst6_addr", DstIp, Ip),
+    ("src_port", SrcPort, Port),
+    ("dst_port", DstPort, Port),
+    ("tcp_flags", TcpFlags, Flags),
+    ("in_packets", Packets, Count),
+    ("in_bytes", Bytes, Count),
+    ("in_src_mac", SrcMac, Mac),
+    ("out_src_mac", SrcMac, Mac),
+    ("in_dst_mac", DstMac, Mac),
+    ("out_dst_mac", DstMac, Mac),
+];
+
+const JOY: Table = &[
+    ("time_start", Start, Time(Some(S))),
+    ("time_end", End, Time(Some(S))),
+    ("sa", SrcIp, Ip),
+    ("da", DstIp, Ip),
+    ("sp", SrcPort, Port),
+    ("dp", DstPort, Port),
+    ("pr", Proto, Conv::Proto),
+    ("num_pkts_out", Packets, Count),
+    ("bytes_out", Bytes, Count),
+    ("num_pkts_in", RevPackets, Count),
+    ("bytes_in", RevBytes, Count),
+];
+
+const NPROBE: Table = &[
+    ("FLOW_START_MILLISECONDS", Start, Time(Some(Ms))),
+    ("FLOW_START_SEC", Start, Time(Some(S))),
+    ("FIRST_SWITCHED", Start, Time(None)),
+    ("FLOW_END_MILLISECONDS", End, Time(Some(Ms))),
+    ("FLOW_END_SEC", End, Time(Some(S))),
+    ("LAST_SWITCHED", End, Time(None)),
+    ("FLOW_DURATION_MILLISECONDS", Duration, Conv::Duration(Ms)),
+    ("IPV4_SRC_ADDR", SrcIp, Ip),
+    ("IPV6_SRC_ADDR", SrcIp, Ip),
+    ("IPV4_DST_ADDR", DstIp, Ip),
+    ("IPV6_DST_ADDR", DstIp, Ip),
+    ("L4_SRC_PORT", SrcPort, Port),
+    ("L4_DST_PORT", DstPort, Port),
+    ("PROTOCOL", Proto, Conv::Proto),
+    ("IN_PKTS", Packets, Count),
+    ("IN_BYTES", Bytes, Count),
+    ("OUT_PKTS", RevPackets, Count),
+    ("OUT_BYTES", RevBytes, Count),
+    ("TCP_FLAGS", TcpFlags, Flags),
+    ("IN_SRC_MAC", SrcMac, Mac),
+    ("SRC_MAC", SrcMac, Mac),
+    ("OUT_DST_MAC", DstMac, Mac),
+    ("IN_DST_MAC", DstMac, Mac),
+    ("DST_MAC", DstMac, Mac),
+    ("ICMP_TYPE", IcmpTypeCode, IcmpAny),
+];
+
+const GENERIC: Table = &[
+    ("start", Start, Time(None)),
+    ("start_time", Start, Time(None)),
+    ("stime", Start, Time(None)),
+    ("first_seen", Start, Time(None)),
+    ("timestamp", Start, Time(None)),
+    ("time", Start, Time(None)),
+    ("ts", Start, Time(None)),
+    ("end", End, Time(None)),
+    ("end_time", End, Time(None)),
+    ("etime", End, Time(None)),
+    ("last_seen", End, Time(None)),
+    ("duration", Duration, Conv::Duration(S)),
+    ("dur", Duration, Conv::Duration(S)),
+    ("proto", Proto, Conv::Proto),
+    ("protocol", Proto, Conv::Proto),
+    ("ip_proto", Proto, Conv::Proto),
+    ("src_ip", SrcIp, Ip),
+    ("src_addr", SrcIp, Ip),
+    ("source_ip", SrcIp, Ip),
+    ("saddr", SrcIp, Ip),
+    ("ip_src", SrcIp, Ip),
+    ("src", SrcIp, Ip),
+    ("dst_ip", DstIp, Ip),
+    ("dst_addr", DstIp, Ip),
+    ("destination_ip", DstIp, Ip),
+    ("daddr", DstIp, Ip),
+    ("ip_dst", DstIp, Ip),
+    ("dst", DstIp, Ip),
+    ("src_port", SrcPort, Port),
+    ("sport", SrcPort, Port),
+    ("source_port", SrcPort, Port),
+    ("dst_port", DstPort, Port),
+    ("dport", DstPort, Port),
+    ("destination_port", DstPort, Port),
+    ("src_mac", SrcMac, Mac),
+    ("smac", SrcMac, Mac),
+    ("eth_src", SrcMac, Mac),
+    ("dst_mac", DstMac, Mac),
+    ("dmac", DstMac, Mac),
+    ("eth_dst", DstMac, Mac),
+    ("packets", Packets, Count),
+    ("pkts", Packets, Count),
+    ("src_pkts", Packets, Count),
+    ("bytes", Bytes, Count),
+    ("octets", Bytes, Count),
+    ("src_bytes", Bytes, Count),
+    ("rev_packets", RevPackets, Count),
+    ("dst_pkts", RevPackets, Count),
+    ("rev_bytes", RevBytes, Count),
+    ("dst_bytes", RevBytes, Count),
+    ("tcp_flags", TcpFlags, Flags),
+    ("flags", TcpFlags, Flags),
+];
+
+const CICFLOWMETER: Table = &[
+    ("Timestamp", Start, Time(None)),
+    ("Flow Duration", Duration, Conv::Duration(Us)),
+    ("Src IP", SrcIp, Ip),
+    ("Source IP", SrcIp, Ip),
+    ("Dst IP", DstIp, Ip),
+    ("Destination IP", DstIp, Ip),
+    ("Src Port", SrcPort, Port),
+    ("Source Port", SrcPort, Port),
+    ("Dst Port", DstPort, Port),
+    ("Destination Port", DstPort, Port),
+    ("Protocol", Proto, Conv::Proto),
+    ("Tot Fwd Pkts", Packets, Count),
+    ("Total Fwd Packets", Packets, Count),
+    ("TotLen Fwd Pkts", Bytes, Count),
+    ("Total Length of Fwd Packets", Bytes, Count),
+    ("Tot Bwd Pkts", RevPackets, Count),
+    ("Total Backward Packets", RevPackets, Count),
+    ("TotLen Bwd Pkts", RevBytes, Count),
+    ("Total Length of Bwd Packets", RevBytes, Count),
+];
+
+impl Dialect {
+    /// Every dialect, in the order ties are broken.
+    pub const ALL: [Dialect; 7] = [
+        Dialect::Ipfix,
+        Dialect::Zeek,
+        Dialect::Nfdump,
+        Dialect::Joy,
+        Dialect::Nprobe,
+        Dialect::Generic,
+        Dialect::Cicflowmeter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Ipfix => "ipfix",
+            Dialect::Zeek => "zeek",
+            Dialect::Nfdump => "nfdump",
+            Dialect::Joy => "joy",
+            Dialect::Nprobe => "nprobe",
+            Dialect::Generic => "generic",
+            Dialect::Cicflowmeter => "cicflowmeter",
+        }
+    }
+
+    /// The dialect's column names (as its tool writes them), the field each fills and
+    /// how it is read, in priority order per field.
+    pub(crate) fn columns(self) -> Table {
+        match self {
+            Dialect::Ipfix => IPFIX,
+            Dialect::Zeek => ZEEK,
+            Dialect::Nfdump => NFDUMP,
+            Dialect::Joy => JOY,
+            Dialect::Nprobe => NPROBE,
+            Dialect::Generic => GENERIC,
+            Dialect::Cicflowmeter => CICFLOWMETER,
+        }
+    }
+
+    /// How many of the normalized header names the dialect knows.
+    fn score(self, norm: &[String]) -> usize {
+        let known: Vec<String> = self
+            .columns()
+            .iter()
+            .map(|(n, _, _)| normalize(n))
+            .collect();
+        let mut seen: Vec<&str> = Vec::new();
+        for n in norm {
+            if known.contains(n) && !seen.contains(&n.as_str()) {
+                seen.push(n);
+            }
+        }
+        seen.len()
+    }
+
+    /// Every required field has a column among the normalized names.
+    pub(crate) fn complete(self, norm: &[String]) -> bool {
+        Field::REQUIRED.iter().all(|f| {
+            self.columns()
+                .iter()
+                .any(|(n, g, _)| g == f && norm.contains(&normalize(n)))
+        })
+    }
+
+    /// The dialect of a header given as normalized names: the complete dialect with the
+    /// best score (at least 2), else the incomplete one with the best score (so that
+    /// the diagnostic can name what is missing in that dialect's terms), else `None`.
+    pub fn detect(norm: &[String]) -> Option<Dialect> {
+        let mut best: Option<(bool, usize, Dialect)> = None;
+        for d in Dialect::ALL {
+            let s = d.score(norm);
+            if s < 2 {
+                continue;
+            }
+            let key = (d.complete(norm), s);
+            if best.is_none_or(|(c, bs, _)| key > (c, bs)) {
+                best = Some((key.0, key.1, d));
+            }
+        }
+        best.map(|(_, _, d)| d)
+    }
+
+    /// Whether the source initiated each flow (method.md M2 rule 1), by dialect.
+    pub(crate) fn source_initiated(self, norm: &[String]) -> bool {
+        match self {
+            Dialect::Ipfix => norm.iter().any(|n| n.starts_with("reverse")),
+            Dialect::Zeek | Dialect::Joy | Dialect::Cicflowmeter => true,
+            Dialect::Nfdump | Dialect::Nprobe | Dialect::Generic => false,
+        }
+    }
+
+    /// A required field in this dialect's own column names.
+    pub(crate) fn describe(self, f: Field) -> String {
+        if self == Dialect::Ipfix {
+            match f {
+                Start => return "a start time (flowStartMilliseconds, flowStartSeconds, flowStartMicroseconds or flowStartNanoseconds)".into(),
+                Proto => return "protocolIdentifier".into(),
+                SrcIp => return "a source address (sourceIPv4Address or sourceIPv6Address)".into(),
+                DstIp => return "a destination address (destinationIPv4Address or destinationIPv6Address)".into(),
+                _ => {}
+            }
+        }
+        let names: Vec<&str> = self
+            .columns()
+            .iter()
+            .filter(|(_, g, _)| *g == f)
+            .map(|(n, _, _)| *n)
+            .collect();
+        match names.as_slice() {
+            [one] => (*one).to_string(),
+            many => format!("{} ({})", f.as_str(), many.join(" or ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect(header: &str) -> Option<Dialect> {
+        let norm: Vec<String> = header.split(',').map(normalize).collect();
+        Dialect::detect(&norm)
+    }
+
+    #[test]
+    fn headers_of_each_tool_are_recognised() {
+        assert_eq!(
+            detect(
+                "flowStartMilliseconds,protocolIdentifier,sourceIPv4Address,destinationIPv4Address"
+            ),
+            Some(Dialect::Ipfix)
+        );
+        assert_eq!(detect("ts,uid,id.orig_h,id.orig_p,id.resp_h,id.resp_p,proto,service,duration,orig_bytes,resp_bytes"), Some(Dialect::Zeek));
+        assert_eq!(
+            detect("ts,te,td,sa,da,sp,dp,pr,flg,fwd,stos,ipkt,ibyt,opkt,obyt"),
+            Some(Dialect::Nfdump)
+        );
+        assert_eq!(detect("firstSeen,lastSeen,duration,proto,srcAddr,dstAddr,srcPort,dstPort,inPackets,inBytes"), Some(Dialect::Nfdump));
+        assert_eq!(detect("type,t_first,t_last,proto,src4_addr,dst4_addr,src_port,dst_port,in_packets,in_bytes"), Some(Dialect::Nfdump));
+        assert_eq!(
+            detect("sa,da,sp,dp,pr,time_start,time_end,num_pkts_out,bytes_out"),
+            Some(Dialect::Joy)
+        );
+        assert_eq!(detect("IPV4_SRC_ADDR,L4_SRC_PORT,IPV4_DST_ADDR,L4_DST_PORT,PROTOCOL,IN_BYTES,OUT_BYTES,IN_PKTS,OUT_PKTS,FIRST_SWITCHED"), Some(Dialect::Nprobe));
+        assert_eq!(detect("Flow ID,Src IP,Src Port,Dst IP,Dst Port,Protocol,Timestamp,Flow Duration,Tot Fwd Pkts,Tot Bwd Pkts,TotLen Fwd Pkts,TotLen Bwd Pkts"), Some(Dialect::Cicflowmeter));
+        assert_eq!(detect("Flow ID, Source IP, Source Port, Destination IP, Destination Port, Protocol, Timestamp, Flow Duration, Total Fwd Packets"), Some(Dialect::Cicflowmeter));
+        assert_eq!(
+            detect("src_ip,dst_ip,src_port,dst_port,proto,start"),
+            Some(Dialect::Generic)
+        );
+        assert_eq!(
+            detect("src_ip,dst_ip,src_port,dst_port,protocol,timestamp"),
+            Some(Dialect::Generic)
+        );
+        assert_eq!(detect("a,b,c"), None);
+        assert_eq!(detect("a,src_ip,c"), None, "one known name is not enough");
+    }
+
+    #[test]
+    fn every_dialect_names_each_required_field() {
+        for d in Dialect::ALL {
+            for f in Field::REQUIRED {
+                assert!(d.columns().iter().any(|(_, g, _)| *g == f), "{d:?} {f:?}");
+            }
+        }
+        assert_eq!(Dialect::Zeek.describe(Field::SrcIp), "id.orig_h");
+        assert_eq!(
+            Dialect::Nfdump.describe(Field::Proto),
+            "proto (pr or proto)"
+        );
+    }
+}
