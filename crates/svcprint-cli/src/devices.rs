@@ -1,6 +1,6 @@
 //! `svcprint devices`: the per-device summary (method.md M2-M6).
 
-use crate::input::load;
+use crate::input::load_with;
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -28,9 +28,10 @@ pub fn run(
     paths: &[PathBuf],
     json: bool,
     flags: &crate::args::ConfigArgs,
+    text: &crate::input::TextArgs,
 ) -> Result<ExitCode, String> {
     let config = flags.apply(Config::default())?;
-    let loaded = load(paths, &config, &Limits::default())?;
+    let loaded = load_with(paths, &config, &Limits::default(), &text.options())?;
     let devices = device_summaries(&loaded.aggregates, &config);
     let diagnostics: Vec<&Diagnostic> = loaded
         .files

@@ -6,7 +6,34 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 use svcprint_engine::{Aggregates, Aggregator, Config};
-use svcprint_flow::{DiagKind, Diagnostic, FileSummary, Limits, Session};
+use svcprint_flow::{
+    ColumnMap, DecodeOptions, DiagKind, Diagnostic, FileSummary, Limits, Session, UtcOffset,
+};
+
+/// Options for text flow files, shared by every subcommand that reads flows.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct TextArgs {
+    /// Column mapping for text files whose header is not recognised:
+    /// `src_ip=ColA,dst_ip=ColB,proto=ColC,start=ColD,...` (keys: start, end, duration,
+    /// duration_ms, duration_us, proto, src_ip, dst_ip, src_port, dst_port, src_mac,
+    /// dst_mac, packets, bytes, rev_packets, rev_bytes, tcp_flags, initial_tcp_flags,
+    /// rev_initial_tcp_flags, icmp_type_code).
+    #[arg(long, value_name = "FIELD=COLUMN,...", value_parser = |s: &str| ColumnMap::parse(s).map_err(|e| e.to_string()))]
+    pub map: Option<ColumnMap>,
+    /// UTC offset of times written without a zone (nfdump, CICFlowMeter write local
+    /// time), e.g. `+02:00`; default UTC.
+    #[arg(long, value_name = "+HH:MM", value_parser = |s: &str| UtcOffset::parse(s).ok_or_else(|| format!("not a UTC offset: {s:?} (want +HH:MM)")))]
+    pub time_zone: Option<UtcOffset>,
+}
+
+impl TextArgs {
+    pub fn options(&self) -> DecodeOptions {
+        DecodeOptions {
+            column_map: self.map.clone().unwrap_or_default(),
+            time_zone: self.time_zone,
+        }
+    }
+}
 
 const CHUNK: usize = 1 << 20;
 
@@ -20,6 +47,16 @@ pub struct Loaded {
 }
 
 pub fn load(paths: &[PathBuf], config: &Config, limits: &Limits) -> Result<Loaded, String> {
+    load_with(paths, config, limits, &DecodeOptions::default())
+}
+
+/// [`load`] with text decoding options (column mapping, time zone).
+pub fn load_with(
+    paths: &[PathBuf],
+    config: &Config,
+    limits: &Limits,
+    text: &DecodeOptions,
+) -> Result<Loaded, String> {
     let mut aggregator = Aggregator::new(config).map_err(|e| e.to_string())?;
     let mut files = Vec::with_capacity(paths.len());
     let mut records = 0u64;
@@ -30,7 +67,7 @@ pub fn load(paths: &[PathBuf], config: &Config, limits: &Limits) -> Result<Loade
     let mut session = Session::new(limits.clone());
     for path in paths {
         let name = path.display().to_string();
-        let mut decoder = session.file(&name);
+        let mut decoder = session.file(&name).options(text.clone());
         let mut io_error = None;
         match File::open(path) {
             Ok(mut file) => loop {

@@ -41,7 +41,8 @@ enum Command {
     },
     /// Per device: flows, active bins, first/last seen and its services with prevalence (method.md M2-M6).
     Devices {
-        /// Flow files: CSV with IPFIX column names, plain, .gz or .zip (every CSV member).
+        /// Flow files: CSV/TSV/JSON flow exports (IPFIX names, Zeek conn.log, nfdump,
+        /// Joy, nProbe, CICFlowMeter, generic) or binary exports, plain, .gz or .zip.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Print JSON instead of a table.
@@ -49,6 +50,8 @@ enum Command {
         json: bool,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        text: input::TextArgs,
     },
     /// Per device: its exported fingerprints, convergence and recurrence (method.md M8, M9).
     Fingerprint {
@@ -164,7 +167,8 @@ fn main() -> ExitCode {
             files,
             json,
             config,
-        } => devices::run(&files, json, &config),
+            text,
+        } => devices::run(&files, json, &config, &text),
         Command::Fingerprint {
             files,
             json,

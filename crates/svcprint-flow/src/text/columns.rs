@@ -589,9 +589,9 @@ impl Plan {
         self.slots[f as usize].first().map_or(0, |(c, _)| *c)
     }
 
-    fn parse<'r, V: Values, T>(
+    fn parse<V: Values, T>(
         &self,
-        row: &'r V,
+        row: &V,
         f: Field,
         what: &'static str,
         parse: impl Fn(&[u8], Conv) -> Option<T>,
