@@ -3,7 +3,9 @@
 //! is tested natively on the corpus and gives the same numbers as the CLI.
 
 use crate::protocol::DeviceLabel;
-use svcprint_engine::{device_summaries, Aggregator, Config, ConfigError, DeviceSummary};
+use svcprint_engine::{
+    device_summaries, Aggregates, Aggregator, Config, ConfigError, DeviceSummary, Labels,
+};
 use svcprint_flow::{FileDecoder, FileSummary, FlowRecord, Limits, Session};
 
 /// One run over a list of files, fed slice by slice.
@@ -61,39 +63,36 @@ impl Ingest {
         self.records
     }
 
-    /// The per-device summary over everything fed (files not ended are ended first).
-    pub fn finish(mut self) -> (Vec<FileSummary>, Vec<DeviceSummary>) {
+    /// The aggregates of everything fed (files not ended are ended first, and their
+    /// summaries returned).
+    pub fn finish_aggregates(mut self) -> (Vec<FileSummary>, Aggregates) {
         let mut summaries = Vec::new();
         for i in 0..self.decoders.len() {
             if let Some(s) = self.end_file(i as u32) {
                 summaries.push(s);
             }
         }
-        let aggregates = self.aggregator.finish();
-        (summaries, device_summaries(&aggregates, &self.config))
+        (summaries, self.aggregator.finish())
+    }
+
+    /// The per-device summary over everything fed.
+    pub fn finish(self) -> (Vec<FileSummary>, Vec<DeviceSummary>) {
+        let config = self.config.clone();
+        let (summaries, aggregates) = self.finish_aggregates();
+        (summaries, device_summaries(&aggregates, &config))
     }
 }
 
 /// The name under which the demo appears in the file list.
 pub const DEMO_NAME: &str = "demo: simulated home fleet (28 days)";
 
-/// The built-in demo: the simulated fleet aggregated exactly like a file, with its labels.
-pub fn demo(
-    config: &Config,
-) -> Result<(FileSummary, Vec<DeviceSummary>, Vec<DeviceLabel>), ConfigError> {
-    use svcprint_sim::{fleet::Home, SimConfig, Simulator};
+/// The built-in demo: the simulated fleet aggregated exactly like a file, and its labels
+/// (read from the label file the simulator writes, as an imported one would be).
+pub fn demo(config: &Config) -> Result<(FileSummary, Aggregates, Labels), ConfigError> {
+    use svcprint_sim::{labels_csv, SimConfig, Simulator};
     let mut aggregator = Aggregator::new(config)?;
     let sim = Simulator::new(SimConfig::default());
-    let labels = sim
-        .devices()
-        .iter()
-        .filter(|d| d.labelled)
-        .map(|d| DeviceLabel {
-            key: d.mac(Home(0)).to_string(),
-            name: d.name.clone(),
-            kind: d.kind.clone(),
-        })
-        .collect();
+    let (labels, _) = Labels::parse(&labels_csv(&sim.devices(), 1));
     let mut records = 0u64;
     for r in sim {
         aggregator.add(&r);
@@ -106,11 +105,19 @@ pub fn demo(
         records,
         diagnostics: Default::default(),
     };
-    Ok((
-        summary,
-        device_summaries(&aggregator.finish(), config),
-        labels,
-    ))
+    Ok((summary, aggregator.finish(), labels))
+}
+
+/// Labels as the page shows them (type empty when the label file gives none).
+pub fn label_list(labels: &Labels) -> Vec<DeviceLabel> {
+    labels
+        .iter()
+        .map(|(key, l)| DeviceLabel {
+            key: key.to_string(),
+            name: l.name.clone(),
+            kind: l.kind.clone().unwrap_or_default(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -121,7 +128,9 @@ mod tests {
     #[test]
     fn the_demo_equals_its_csv_read_back_in_slices() {
         let config = Config::default();
-        let (summary, devices, labels) = demo(&config).expect("default config");
+        let (summary, aggregates, labels) = demo(&config).expect("default config");
+        let devices = device_summaries(&aggregates, &config);
+        let labels = label_list(&labels);
         assert_eq!(summary.format, "simulated");
         assert_eq!(devices.len(), 15);
         assert_eq!(

@@ -6,6 +6,7 @@
 //! [`charts`] (plotters drawings over any backend). Browser only: `components`,
 //! `worker`, `reader`.
 
+pub mod analysis;
 pub mod charts;
 pub mod ingest;
 pub mod protocol;

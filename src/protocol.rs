@@ -1,8 +1,10 @@
-//! Messages between the page and the ingest worker. Every message carries the `run`
-//! it belongs to, so answers of a cancelled run are ignored. The engine never sees these.
+//! Messages between the page and the ingest worker. Every run-scoped message carries the
+//! `run` it belongs to, so answers of a cancelled run are ignored. The engine never sees
+//! these.
 
+use crate::analysis::Analysis;
 use serde::{Deserialize, Serialize};
-use svcprint_engine::DeviceSummary;
+use svcprint_engine::Config;
 use svcprint_flow::FileSummary;
 
 /// Bytes per file slice sent to the worker (messages are copied, not transferred).
@@ -25,10 +27,15 @@ pub struct FileMeta {
 }
 
 /// Page -> worker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// A new run over these files (in this order); drops any previous run.
-    Start { run: u32, files: Vec<FileMeta> },
+    /// A new run over these files (in this order) with this configuration; drops any
+    /// previous run and its results.
+    Start {
+        run: u32,
+        files: Vec<FileMeta>,
+        config: Config,
+    },
     /// The next slice of file `file` of run `run`.
     Chunk {
         run: u32,
@@ -43,7 +50,12 @@ pub enum ToWorker {
     /// Stop and forget the run.
     Cancel { run: u32 },
     /// A run over the built-in demo: the simulated fleet (svcprint-sim), labelled.
-    Demo { run: u32 },
+    Demo { run: u32, config: Config },
+    /// New parameters for the kept results (those that shape aggregation, such as the bin
+    /// width, apply from the next run).
+    Configure { config: Config },
+    /// A label file's text (replaces the current labels).
+    Labels { name: String, text: String },
 }
 
 /// Worker -> page.
@@ -62,13 +74,26 @@ pub enum FromWorker {
         file: u32,
         summary: FileSummary,
     },
-    /// Every file is finished; the per-device summary (method.md M2-M6).
+    /// Every file is finished: the results and the known device names.
     Finished {
         run: u32,
         records: u64,
-        devices: Vec<DeviceSummary>,
+        analysis: Analysis,
         labels: Vec<DeviceLabel>,
     },
+    /// The kept results recomputed (new parameters or labels).
+    Analysed {
+        analysis: Analysis,
+        labels: Vec<DeviceLabel>,
+    },
+    /// A label file was read: how many devices it names, and its bad lines.
+    LabelsRead {
+        name: String,
+        count: usize,
+        errors: Vec<String>,
+    },
+    /// Parameters that do not validate (the previous ones stay in force).
+    ConfigRejected { message: String },
     /// The run could not go on (a protocol error, never bad input: bad input gives diagnostics).
     Failed { run: u32, message: String },
 }

@@ -1,9 +1,10 @@
 //! The app state and its reducer: `AppState::apply(action)` is plain Rust, unit tested
 //! natively. Components only dispatch [`Action`]s and render the state.
 
+use crate::analysis::{Analysis, DeviceFingerprints};
 use crate::protocol::DeviceLabel;
 use std::collections::BTreeMap;
-use svcprint_engine::DeviceSummary;
+use svcprint_engine::{Config, DeviceSummary, Evaluation};
 use svcprint_flow::FileSummary;
 
 /// Where the app is in its single workflow.
@@ -30,6 +31,14 @@ pub struct FileState {
     pub summary: Option<FileSummary>,
 }
 
+/// The last label file read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabelFile {
+    pub name: String,
+    pub count: usize,
+    pub errors: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub phase: Phase,
@@ -38,10 +47,17 @@ pub struct AppState {
     pub files: Vec<FileState>,
     pub records: u64,
     pub devices: Vec<DeviceSummary>,
+    pub fingerprints: BTreeMap<String, DeviceFingerprints>,
+    pub evaluation: Option<Evaluation>,
     /// Key of the device whose services are charted.
     pub selected: Option<String>,
     /// Known names and types by device key.
     pub labels: BTreeMap<String, DeviceLabel>,
+    pub label_file: Option<LabelFile>,
+    /// The parameters in force (method.md names and defaults).
+    pub config: Config,
+    /// Why the last parameter change was refused.
+    pub config_error: Option<String>,
 }
 
 impl Default for AppState {
@@ -52,8 +68,13 @@ impl Default for AppState {
             files: Vec::new(),
             records: 0,
             devices: Vec::new(),
+            fingerprints: BTreeMap::new(),
+            evaluation: None,
             selected: None,
             labels: BTreeMap::new(),
+            label_file: None,
+            config: Config::default(),
+            config_error: None,
         }
     }
 }
@@ -80,8 +101,23 @@ pub enum Action {
     Finished {
         run: u32,
         records: u64,
-        devices: Vec<DeviceSummary>,
+        analysis: Analysis,
         labels: Vec<DeviceLabel>,
+    },
+    /// New results for the same data (parameters or labels changed).
+    Analysed {
+        analysis: Analysis,
+        labels: Vec<DeviceLabel>,
+    },
+    LabelsRead {
+        name: String,
+        count: usize,
+        errors: Vec<String>,
+    },
+    /// The user changed parameters (sent to the worker at the same time).
+    SetConfig(Config),
+    ConfigRejected {
+        message: String,
     },
     Failed {
         run: u32,
@@ -95,18 +131,22 @@ impl AppState {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Start { run, files } => {
+                let files = files
+                    .into_iter()
+                    .map(|(name, size)| FileState {
+                        name,
+                        size,
+                        bytes_done: 0,
+                        summary: None,
+                    })
+                    .collect();
+                // Parameters and the label file outlive a run; results do not.
                 *self = AppState {
                     phase: Phase::Reading,
                     run,
-                    files: files
-                        .into_iter()
-                        .map(|(name, size)| FileState {
-                            name,
-                            size,
-                            bytes_done: 0,
-                            summary: None,
-                        })
-                        .collect(),
+                    files,
+                    config: std::mem::take(&mut self.config),
+                    label_file: self.label_file.take(),
                     ..AppState::default()
                 };
             }
@@ -130,27 +170,36 @@ impl AppState {
             Action::Finished {
                 run,
                 records,
-                devices,
+                analysis,
                 labels,
             } if self.is_current(run) => {
-                self.labels = labels.into_iter().map(|l| (l.key.clone(), l)).collect();
                 self.phase = Phase::Done;
                 self.records = records;
                 for f in &mut self.files {
                     f.bytes_done = f.size;
                 }
-                // Keep the selection when the device is still there, else pick the busiest.
-                let keep = self
-                    .selected
-                    .as_ref()
-                    .is_some_and(|k| devices.iter().any(|d| &d.key == k));
-                if !keep {
-                    self.selected = devices
-                        .iter()
-                        .max_by_key(|d| (d.flows, std::cmp::Reverse(d.key.clone())))
-                        .map(|d| d.key.clone());
-                }
-                self.devices = devices;
+                self.show(analysis, labels);
+            }
+            Action::Analysed { analysis, labels } if self.phase == Phase::Done => {
+                self.show(analysis, labels);
+            }
+            Action::LabelsRead {
+                name,
+                count,
+                errors,
+            } => {
+                self.label_file = Some(LabelFile {
+                    name,
+                    count,
+                    errors,
+                });
+            }
+            Action::SetConfig(config) => {
+                self.config = config;
+                self.config_error = None;
+            }
+            Action::ConfigRejected { message } => {
+                self.config_error = Some(message);
             }
             Action::Failed { run, message } if self.is_current(run) => {
                 self.phase = Phase::Failed(message);
@@ -163,6 +212,29 @@ impl AppState {
             }
             _ => {}
         }
+    }
+
+    fn show(&mut self, analysis: Analysis, labels: Vec<DeviceLabel>) {
+        self.labels = labels.into_iter().map(|l| (l.key.clone(), l)).collect();
+        self.fingerprints = analysis
+            .fingerprints
+            .into_iter()
+            .map(|f| (f.key.clone(), f))
+            .collect();
+        self.evaluation = analysis.evaluation;
+        let devices = analysis.devices;
+        // Keep the selection when the device is still there, else pick the busiest.
+        let keep = self
+            .selected
+            .as_ref()
+            .is_some_and(|k| devices.iter().any(|d| &d.key == k));
+        if !keep {
+            self.selected = devices
+                .iter()
+                .max_by_key(|d| (d.flows, std::cmp::Reverse(d.key.clone())))
+                .map(|d| d.key.clone());
+        }
+        self.devices = devices;
     }
 
     fn is_current(&self, run: u32) -> bool {
@@ -179,14 +251,6 @@ impl AppState {
     pub fn selected_device(&self) -> Option<&DeviceSummary> {
         let key = self.selected.as_ref()?;
         self.devices.iter().find(|d| &d.key == key)
-    }
-
-    /// Diagnostics of every finished file, in file order.
-    pub fn diagnostics(&self) -> impl Iterator<Item = &svcprint_flow::Diagnostic> {
-        self.files
-            .iter()
-            .filter_map(|f| f.summary.as_ref())
-            .flat_map(|s| s.diagnostics.kept.iter())
     }
 }
 
@@ -210,6 +274,23 @@ mod tests {
         }
     }
 
+    fn analysis(devices: Vec<DeviceSummary>) -> Analysis {
+        Analysis {
+            devices,
+            fingerprints: Vec::new(),
+            evaluation: None,
+        }
+    }
+
+    fn finished(run: u32, devices: Vec<DeviceSummary>) -> Action {
+        Action::Finished {
+            run,
+            records: 9,
+            analysis: analysis(devices),
+            labels: Vec::new(),
+        }
+    }
+
     fn started() -> AppState {
         let mut s = AppState::default();
         s.apply(Action::Start {
@@ -220,9 +301,18 @@ mod tests {
     }
 
     #[test]
-    fn start_resets_and_lists_files() {
+    fn start_resets_results_but_keeps_parameters_and_label_file() {
         let mut s = started();
         s.selected = Some("x".into());
+        s.apply(Action::SetConfig(Config {
+            tau: 0.8,
+            ..Config::default()
+        }));
+        s.apply(Action::LabelsRead {
+            name: "l.csv".into(),
+            count: 3,
+            errors: vec![],
+        });
         s.apply(Action::Start {
             run: 8,
             files: vec![("c.csv".into(), 10)],
@@ -232,6 +322,8 @@ mod tests {
         assert_eq!(s.files.len(), 1);
         assert_eq!(s.selected, None);
         assert_eq!(s.progress(), (0, 10));
+        assert_eq!(s.config.tau, 0.8);
+        assert_eq!(s.label_file.as_ref().map(|l| l.count), Some(3));
     }
 
     #[test]
@@ -268,12 +360,7 @@ mod tests {
             bytes: 60,
             records: 3,
         });
-        s.apply(Action::Finished {
-            run: 6,
-            records: 1,
-            devices: vec![device("a", 1)],
-            labels: Vec::new(),
-        });
+        s.apply(finished(6, vec![device("a", 1)]));
         assert_eq!(s.progress(), (0, 150));
         assert_eq!(s.phase, Phase::Reading);
         assert!(s.devices.is_empty());
@@ -282,12 +369,10 @@ mod tests {
     #[test]
     fn finished_shows_devices_selects_busiest_and_completes_progress() {
         let mut s = started();
-        s.apply(Action::Finished {
-            run: 7,
-            records: 9,
-            devices: vec![device("a", 1), device("b", 5), device("c", 5)],
-            labels: Vec::new(),
-        });
+        s.apply(finished(
+            7,
+            vec![device("a", 1), device("b", 5), device("c", 5)],
+        ));
         assert_eq!(s.phase, Phase::Done);
         assert_eq!(s.progress(), (150, 150));
         // b and c tie on flows: the smaller key wins.
@@ -299,40 +384,55 @@ mod tests {
     }
 
     #[test]
-    fn cancel_stops_the_run_and_late_messages_are_dropped() {
+    fn reanalysis_replaces_results_and_keeps_the_selection() {
         let mut s = started();
-        s.apply(Action::Cancel);
-        assert_eq!(s.phase, Phase::Cancelled);
-        s.apply(Action::Finished {
-            run: 7,
-            records: 1,
-            devices: vec![device("a", 1)],
-            labels: Vec::new(),
-        });
-        assert_eq!(s.phase, Phase::Cancelled);
-        assert!(s.devices.is_empty());
-    }
-
-    #[test]
-    fn labels_arrive_with_the_results_and_a_new_run_clears_them() {
-        let mut s = started();
+        s.apply(finished(7, vec![device("a", 1), device("b", 5)]));
+        s.apply(Action::Select("a".into()));
         let label = DeviceLabel {
             key: "a".into(),
             name: "plug".into(),
             kind: "smart_plug".into(),
         };
-        s.apply(Action::Finished {
-            run: 7,
-            records: 1,
-            devices: vec![device("a", 1)],
+        let mut a = device("a", 1);
+        a.services.clear();
+        s.apply(Action::Analysed {
+            analysis: analysis(vec![a.clone(), device("b", 5)]),
             labels: vec![label.clone()],
         });
+        assert_eq!(s.selected.as_deref(), Some("a"));
+        assert_eq!(s.devices[0], a);
         assert_eq!(s.labels.get("a"), Some(&label));
-        s.apply(Action::Start {
-            run: 8,
-            files: vec![("x.csv".into(), 1)],
+    }
+
+    #[test]
+    fn reanalysis_is_ignored_while_reading() {
+        let mut s = started();
+        s.apply(Action::Analysed {
+            analysis: analysis(vec![device("a", 1)]),
+            labels: vec![],
         });
-        assert!(s.labels.is_empty());
+        assert!(s.devices.is_empty());
+    }
+
+    #[test]
+    fn rejected_parameters_are_reported_until_the_next_change() {
+        let mut s = AppState::default();
+        s.apply(Action::ConfigRejected {
+            message: "tau must be in [0, 1]".into(),
+        });
+        assert_eq!(s.config_error.as_deref(), Some("tau must be in [0, 1]"));
+        s.apply(Action::SetConfig(Config::default()));
+        assert_eq!(s.config_error, None);
+    }
+
+    #[test]
+    fn cancel_stops_the_run_and_late_messages_are_dropped() {
+        let mut s = started();
+        s.apply(Action::Cancel);
+        assert_eq!(s.phase, Phase::Cancelled);
+        s.apply(finished(7, vec![device("a", 1)]));
+        assert_eq!(s.phase, Phase::Cancelled);
+        assert!(s.devices.is_empty());
     }
 
     #[test]

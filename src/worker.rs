@@ -1,15 +1,20 @@
-//! The ingest Web Worker: owns the [`Ingest`] of the current run, so parsing and
-//! aggregation never run on the page's thread.
+//! The ingest Web Worker: owns the [`Ingest`] of the current run, then the run's
+//! aggregates, labels and configuration, so parsing, aggregation and every recomputation
+//! run off the page's thread.
 
+use crate::analysis::analyse;
 use crate::ingest::Ingest;
-use crate::protocol::{FromWorker, ToWorker};
+use crate::protocol::{DeviceLabel, FromWorker, ToWorker};
 use gloo_worker::{Codec, HandlerId, Worker, WorkerScope};
-use svcprint_engine::Config;
+use svcprint_engine::{Aggregates, Config, Labels};
 use svcprint_flow::Limits;
 use wasm_bindgen::JsValue;
 
 pub struct IngestWorker {
     run: Option<(u32, Ingest)>,
+    aggregates: Option<Aggregates>,
+    labels: Labels,
+    config: Config,
 }
 
 impl Worker for IngestWorker {
@@ -18,17 +23,26 @@ impl Worker for IngestWorker {
     type Output = FromWorker;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        IngestWorker { run: None }
+        IngestWorker {
+            run: None,
+            aggregates: None,
+            labels: Labels::default(),
+            config: Config::default(),
+        }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
         match msg {
-            ToWorker::Start { run, files } => {
+            ToWorker::Start { run, files, config } => {
                 let names: Vec<String> = files.into_iter().map(|f| f.name).collect();
-                match Ingest::new(&names, Config::default(), Limits::default()) {
-                    Ok(ingest) => self.run = Some((run, ingest)),
+                self.aggregates = None;
+                match Ingest::new(&names, config.clone(), Limits::default()) {
+                    Ok(ingest) => {
+                        self.config = config;
+                        self.run = Some((run, ingest));
+                    }
                     Err(e) => {
                         self.run = None;
                         scope.respond(
@@ -66,14 +80,16 @@ impl Worker for IngestWorker {
             ToWorker::Finish { run } => match self.run.take() {
                 Some((r, ingest)) if r == run => {
                     let records = ingest.records();
-                    let (_, devices) = ingest.finish();
+                    let (_, aggregates) = ingest.finish_aggregates();
+                    let analysis = analyse(&aggregates, &self.labels, &self.config);
+                    self.aggregates = Some(aggregates);
                     scope.respond(
                         id,
                         FromWorker::Finished {
                             run,
                             records,
-                            devices,
-                            labels: Vec::new(),
+                            analysis,
+                            labels: self.label_list(),
                         },
                     );
                 }
@@ -88,11 +104,20 @@ impl Worker for IngestWorker {
                     );
                 }
             },
-            ToWorker::Demo { run } => {
+            ToWorker::Cancel { run } => {
+                if self.run.as_ref().is_some_and(|(r, _)| *r == run) {
+                    self.run = None;
+                }
+            }
+            ToWorker::Demo { run, config } => {
                 self.run = None;
-                match crate::ingest::demo(&Config::default()) {
-                    Ok((summary, devices, labels)) => {
+                match crate::ingest::demo(&config) {
+                    Ok((summary, aggregates, labels)) => {
                         let records = summary.records;
+                        self.config = config;
+                        self.labels = labels;
+                        let analysis = analyse(&aggregates, &self.labels, &self.config);
+                        self.aggregates = Some(aggregates);
                         scope.respond(
                             id,
                             FromWorker::FileDone {
@@ -106,8 +131,8 @@ impl Worker for IngestWorker {
                             FromWorker::Finished {
                                 run,
                                 records,
-                                devices,
-                                labels,
+                                analysis,
+                                labels: self.label_list(),
                             },
                         );
                     }
@@ -120,10 +145,32 @@ impl Worker for IngestWorker {
                     ),
                 }
             }
-            ToWorker::Cancel { run } => {
-                if self.run.as_ref().is_some_and(|(r, _)| *r == run) {
-                    self.run = None;
+            ToWorker::Configure { config } => match config.validate() {
+                Ok(()) => {
+                    self.config = config;
+                    self.reanalyse(scope, id);
                 }
+                Err(e) => scope.respond(
+                    id,
+                    FromWorker::ConfigRejected {
+                        message: e.to_string(),
+                    },
+                ),
+            },
+            ToWorker::Labels { name, text } => {
+                let (labels, errors) = Labels::parse(&text);
+                let count = labels.len();
+                self.labels = labels;
+                let errors = errors.iter().map(ToString::to_string).collect();
+                scope.respond(
+                    id,
+                    FromWorker::LabelsRead {
+                        name,
+                        count,
+                        errors,
+                    },
+                );
+                self.reanalyse(scope, id);
             }
         }
     }
@@ -135,6 +182,24 @@ impl IngestWorker {
             Some((r, ingest)) if *r == run => Some(ingest),
             _ => None,
         }
+    }
+
+    fn label_list(&self) -> Vec<DeviceLabel> {
+        crate::ingest::label_list(&self.labels)
+    }
+
+    fn reanalyse(&self, scope: &WorkerScope<Self>, id: HandlerId) {
+        let analysis = match &self.aggregates {
+            Some(aggregates) => analyse(aggregates, &self.labels, &self.config),
+            None => return,
+        };
+        scope.respond(
+            id,
+            FromWorker::Analysed {
+                analysis,
+                labels: self.label_list(),
+            },
+        );
     }
 }
 

@@ -1,8 +1,12 @@
-//! The page: drop files, watch progress, see devices and the selected device's services.
+//! The page: drop files (or load the demo), watch progress, see devices, their services
+//! and fingerprints, set parameters, import labels, and read the evaluation.
 
 use super::device_table::DeviceTable;
 use super::diagnostics::Diagnostics;
 use super::drop_zone::DropZone;
+use super::evaluation::EvaluationView;
+use super::labels::LabelImport;
+use super::params::ParamsPanel;
 use super::progress::Progress;
 use super::service_chart::ServiceChart;
 use crate::protocol::{FileMeta, FromWorker, ToWorker};
@@ -13,6 +17,7 @@ use futures::channel::mpsc::{unbounded, UnboundedSender};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use svcprint_engine::Config;
 use yew::prelude::*;
 
 /// Yew wrapper around the plain-Rust reducer.
@@ -35,6 +40,60 @@ struct Driver {
     current: Rc<Cell<u32>>,
 }
 
+impl Driver {
+    /// Starts a new run id (answers of older runs are then ignored).
+    fn next_run(&self) -> u32 {
+        let run = self.current.get().wrapping_add(1);
+        self.current.set(run);
+        run
+    }
+}
+
+fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Action {
+    match msg {
+        FromWorker::Ack {
+            run,
+            file,
+            bytes,
+            records,
+        } => {
+            if let Some(tx) = acks.borrow().as_ref() {
+                let _ = tx.unbounded_send(());
+            }
+            Action::Progress {
+                run,
+                file,
+                bytes,
+                records,
+            }
+        }
+        FromWorker::FileDone { run, file, summary } => Action::FileDone { run, file, summary },
+        FromWorker::Finished {
+            run,
+            records,
+            analysis,
+            labels,
+        } => Action::Finished {
+            run,
+            records,
+            analysis,
+            labels,
+        },
+        FromWorker::Analysed { analysis, labels } => Action::Analysed { analysis, labels },
+        FromWorker::LabelsRead {
+            name,
+            count,
+            errors,
+        } => Action::LabelsRead {
+            name,
+            count,
+            errors,
+        },
+        FromWorker::ConfigRejected { message } => Action::ConfigRejected { message },
+        FromWorker::Failed { run, message } => Action::Failed { run, message },
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let store = use_reducer(Store::default);
@@ -45,42 +104,7 @@ pub fn app() -> Html {
             let acks_cb = acks.clone();
             let bridge = IngestWorker::spawner()
                 .encoding::<JsCodec>()
-                .callback(move |msg: FromWorker| {
-                    let action = match msg {
-                        FromWorker::Ack {
-                            run,
-                            file,
-                            bytes,
-                            records,
-                        } => {
-                            if let Some(tx) = acks_cb.borrow().as_ref() {
-                                let _ = tx.unbounded_send(());
-                            }
-                            Action::Progress {
-                                run,
-                                file,
-                                bytes,
-                                records,
-                            }
-                        }
-                        FromWorker::FileDone { run, file, summary } => {
-                            Action::FileDone { run, file, summary }
-                        }
-                        FromWorker::Finished {
-                            run,
-                            records,
-                            devices,
-                            labels,
-                        } => Action::Finished {
-                            run,
-                            records,
-                            devices,
-                            labels,
-                        },
-                        FromWorker::Failed { run, message } => Action::Failed { run, message },
-                    };
-                    dispatcher.dispatch(action);
-                })
+                .callback(move |msg: FromWorker| dispatcher.dispatch(action_of(msg, &acks_cb)))
                 .spawn_with_loader("./worker_loader.js");
             Driver {
                 bridge: Rc::new(bridge),
@@ -89,17 +113,18 @@ pub fn app() -> Html {
             }
         })
     };
+    let config = store.0.config.clone();
 
     let on_files = {
         let driver = driver.clone();
         let dispatcher = store.dispatcher();
+        let config = config.clone();
         Callback::from(move |files: Vec<web_sys::File>| {
             if files.is_empty() {
                 return;
             }
             let d = driver.borrow();
-            let run = d.current.get().wrapping_add(1);
-            d.current.set(run);
+            let run = d.next_run();
             let metas: Vec<FileMeta> = files
                 .iter()
                 .map(|f| FileMeta {
@@ -113,7 +138,11 @@ pub fn app() -> Html {
             });
             let (tx, rx) = unbounded();
             *d.acks.borrow_mut() = Some(tx);
-            d.bridge.send(ToWorker::Start { run, files: metas });
+            d.bridge.send(ToWorker::Start {
+                run,
+                files: metas,
+                config: config.clone(),
+            });
             let (bridge, current, dispatcher) =
                 (d.bridge.clone(), d.current.clone(), dispatcher.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -124,30 +153,55 @@ pub fn app() -> Html {
         })
     };
 
+    let on_demo = {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        let config = config.clone();
+        Callback::from(move |_: MouseEvent| {
+            let d = driver.borrow();
+            let run = d.next_run();
+            dispatcher.dispatch(Action::Start {
+                run,
+                files: vec![(crate::ingest::DEMO_NAME.to_string(), 0)],
+            });
+            d.bridge.send(ToWorker::Demo {
+                run,
+                config: config.clone(),
+            });
+        })
+    };
+
     let on_cancel = {
         let driver = driver.clone();
         let dispatcher = store.dispatcher();
         Callback::from(move |_| {
             let d = driver.borrow();
             let run = d.current.get();
-            d.current.set(run.wrapping_add(1));
+            d.next_run();
             d.bridge.send(ToWorker::Cancel { run });
             dispatcher.dispatch(Action::Cancel);
         })
     };
 
-    let on_demo = {
+    let on_config = {
         let driver = driver.clone();
         let dispatcher = store.dispatcher();
-        Callback::from(move |_: MouseEvent| {
-            let d = driver.borrow();
-            let run = d.current.get().wrapping_add(1);
-            d.current.set(run);
-            dispatcher.dispatch(Action::Start {
-                run,
-                files: vec![(crate::ingest::DEMO_NAME.to_string(), 0)],
-            });
-            d.bridge.send(ToWorker::Demo { run });
+        Callback::from(move |config: Config| match config.validate() {
+            // Refused values never reach the worker; the fields keep the values in force.
+            Err(e) => dispatcher.dispatch(Action::ConfigRejected {
+                message: e.to_string(),
+            }),
+            Ok(()) => {
+                dispatcher.dispatch(Action::SetConfig(config.clone()));
+                driver.borrow().bridge.send(ToWorker::Configure { config });
+            }
+        })
+    };
+
+    let on_labels = {
+        let driver = driver.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            driver.borrow().bridge.send(ToWorker::Labels { name, text });
         })
     };
 
@@ -164,11 +218,21 @@ pub fn app() -> Html {
         <header class="top">
             <h1>{ "svcprint" }</h1>
             <p class="tagline">{ "Which IoT devices are on a network, told from the network services they use." }</p>
-            <p class="local-note" id="local-note">{ "Private by design: your files never leave this page: they are read and analysed inside your browser, nothing is uploaded." }</p>
+            <p class="local-note" id="local-note">{ "Private by design: your files never leave this page. They are read and analysed inside your browser; nothing is uploaded." }</p>
         </header>
         <main>
             <DropZone on_files={on_files} on_demo={on_demo} disabled={busy} />
-            if !state.files.is_empty() {
+            <details class="how">
+                <summary>{ "How it works" }</summary>
+                <p>{ "Each flow is given to the local device that takes part in it, as a service: the protocol and the server's port, with \"in:\" when the device is the server (TCP/443 = it connects to a web server; in:TCP/80 = it serves one). Time is cut into hours; a service's prevalence is the share of the device's active hours in which it was used." }</p>
+                <p>{ "A fingerprint summarises a window of active hours: SL (Service List) is the set of services; SP (Service Prevalence) gives each its prevalence; G (Generalized, granularity k) rounds prevalences up to steps of 1/k, so G1 is SL and a large k approaches SP. Fingerprints are compared with a weighted Jaccard similarity (0 to 1)." }</p>
+                <p>{ "The exporter grows a window hour by hour and exports the fingerprint once it stops changing: similarity to the previous step at least tau for stable_bins steps in a row, after at least min_bins hours. To identify a device, its fingerprint is compared with labelled ones; below rho the answer is \"unknown\"." }</p>
+            </details>
+            <div class="tools">
+                <ParamsPanel config={config.clone()} error={state.config_error.clone()} on_change={on_config} />
+                <LabelImport label_file={state.label_file.clone()} on_labels={on_labels} />
+            </div>
+            if total > 0 {
                 <Progress done={done} total={total} records={state.records} busy={busy} on_cancel={on_cancel} />
             }
             if let Phase::Failed(message) = &state.phase {
@@ -183,10 +247,12 @@ pub fn app() -> Html {
                     <p class="notice" id="no-devices">{ "No local device was found in these files: a device needs a local address (10/8, 172.16/12, 192.168/16, ...) and at least one flow that gives it a service." }</p>
                 } else {
                     <section class="results">
-                        <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()} selected={state.selected.clone()} on_select={on_select} />
+                        <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()}
+                            fingerprints={state.fingerprints.clone()} selected={state.selected.clone()} on_select={on_select} />
                         if let Some(device) = state.selected_device() {
                             <ServiceChart device={device.clone()} />
                         }
+                        <EvaluationView evaluation={state.evaluation.clone()} />
                     </section>
                 }
             }

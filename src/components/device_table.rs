@@ -1,6 +1,7 @@
 //! One row per device: key, flows, active hours, first/last seen, number of services.
 
 use super::short_time;
+use crate::analysis::DeviceFingerprints;
 use crate::protocol::DeviceLabel;
 use std::collections::BTreeMap;
 use svcprint_engine::DeviceSummary;
@@ -11,6 +12,8 @@ pub struct DeviceTableProps {
     pub devices: Vec<DeviceSummary>,
     /// Names and types by device key (columns shown only when there are any).
     pub labels: BTreeMap<String, DeviceLabel>,
+    /// Exports, convergence and recurrence by device key.
+    pub fingerprints: BTreeMap<String, DeviceFingerprints>,
     pub selected: Option<String>,
     pub on_select: Callback<String>,
 }
@@ -34,6 +37,9 @@ pub fn device_table(props: &DeviceTableProps) -> Html {
                     <th scope="col">{ "first seen (UTC)" }</th>
                     <th scope="col">{ "last seen (UTC)" }</th>
                     <th scope="col" class="num">{ "services" }</th>
+                    <th scope="col" class="num" title="fingerprints exported (M8); unstable ones in brackets">{ "exports" }</th>
+                    <th scope="col" class="num" title="median hours an export needed to converge (M9)">{ "convergence (h)" }</th>
+                    <th scope="col" class="num" title="share of exports similar to an earlier one (M9)">{ "recurrence" }</th>
                     <th scope="col">{ "top services" }</th>
                 </tr></thead>
                 <tbody>
@@ -46,6 +52,7 @@ pub fn device_table(props: &DeviceTableProps) -> Html {
                     };
                     let selected = props.selected.as_deref() == Some(d.key.as_str());
                     let label = props.labels.get(&d.key);
+                    let fp = props.fingerprints.get(&d.key);
                     let top: Vec<&str> = d.services.iter().take(3).map(|s| s.service.as_str()).collect();
                     html! {
                         <tr data-key={key.clone()} class={classes!(selected.then_some("selected"))} aria-selected={selected.to_string()}>
@@ -59,6 +66,9 @@ pub fn device_table(props: &DeviceTableProps) -> Html {
                             <td class="first">{ short_time(d.first_ms) }</td>
                             <td class="last">{ short_time(d.last_ms) }</td>
                             <td class="num nservices">{ d.services.len() }</td>
+                            <td class="num exports">{ fp.map(|f| if f.unstable > 0 { format!("{} ({})", f.exports, f.unstable) } else { f.exports.to_string() }).unwrap_or_default() }</td>
+                            <td class="num convergence">{ fp.and_then(|f| f.median_hours).map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into()) }</td>
+                            <td class="num recurrence">{ fp.and_then(|f| f.recurrence).map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "–".into()) }</td>
                             <td class="top">{ top.join(", ") }</td>
                         </tr>
                     }

@@ -5,6 +5,9 @@ pub mod app;
 pub mod device_table;
 pub mod diagnostics;
 pub mod drop_zone;
+pub mod evaluation;
+pub mod labels;
+pub mod params;
 pub mod progress;
 pub mod service_chart;
 

@@ -16,10 +16,15 @@ export const CORPUS = path.resolve(ROOT, process.env.SVCPRINT_CORPUS ?? "../shar
 export const OUT = path.join(ROOT, "tests/e2e/out");
 export const UNSW = path.join(CORPUS, "unsw-ipfix-iot-2019");
 
-/** The CLI's JSON for `svcprint devices --json FILES` (the release binary the test script built). */
-export function cliDevices(files) {
+/** The CLI's JSON output for `svcprint ARGS... --json` (the release binary the test script built). */
+export function cli(args) {
   const bin = process.env.SVCPRINT_BIN ?? path.join(ROOT, "target/release/svcprint");
-  return JSON.parse(execFileSync(bin, ["devices", "--json", ...files], { maxBuffer: 64 << 20 }).toString());
+  return JSON.parse(execFileSync(bin, [...args, "--json"], { maxBuffer: 64 << 20 }).toString());
+}
+
+/** The CLI's JSON for `svcprint devices --json FILES`. */
+export function cliDevices(files, flags = []) {
+  return cli(["devices", ...flags, ...files]);
 }
 
 export async function start() {

@@ -1,0 +1,271 @@
+//! The parameters panel: every method.md parameter with its default. Changes recompute
+//! from the kept aggregates in the worker; those that shape aggregation (bin,
+//! min_packets, ignore_unanswered_inbound) apply to the next files loaded.
+
+use svcprint_engine::{Config, Representation, Similarity};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ParamsPanelProps {
+    pub config: Config,
+    pub error: Option<String>,
+    pub on_change: Callback<Config>,
+}
+
+/// One field: its method.md name, how it reads and writes the config.
+struct Field {
+    name: &'static str,
+    help: &'static str,
+    step: &'static str,
+    get: fn(&Config) -> String,
+    set: fn(&mut Config, &str) -> Option<()>,
+}
+
+fn num<T: std::str::FromStr>(v: &str) -> Option<T> {
+    v.trim().parse().ok()
+}
+
+const FIELDS: &[Field] = &[
+    Field {
+        name: "granularity",
+        help: "k of G_k (1 = Service List; large = Service Prevalence)",
+        step: "1",
+        get: |c| c.granularity.to_string(),
+        set: |c, v| {
+            c.granularity = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "tau",
+        help: "similarity at which a growing fingerprint counts as unchanged",
+        step: "0.01",
+        get: |c| c.tau.to_string(),
+        set: |c, v| {
+            c.tau = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "stable_bins",
+        help: "unchanged steps in a row before an export",
+        step: "1",
+        get: |c| c.stable_bins.to_string(),
+        set: |c, v| {
+            c.stable_bins = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "min_bins",
+        help: "smallest window (active hours)",
+        step: "1",
+        get: |c| c.min_bins.to_string(),
+        set: |c, v| {
+            c.min_bins = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "max_bins",
+        help: "largest window: exported as unstable",
+        step: "1",
+        get: |c| c.max_bins.to_string(),
+        set: |c, v| {
+            c.max_bins = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "tau_recur",
+        help: "recurrence threshold (empty = tau)",
+        step: "0.01",
+        get: |c| c.tau_recur.map(|t| t.to_string()).unwrap_or_default(),
+        set: |c, v| {
+            c.tau_recur = if v.trim().is_empty() {
+                None
+            } else {
+                Some(num(v)?)
+            };
+            Some(())
+        },
+    },
+    Field {
+        name: "rho",
+        help: "below this best score the answer is unknown",
+        step: "0.01",
+        get: |c| c.rho.to_string(),
+        set: |c, v| {
+            c.rho = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "split",
+        help: "temporal split of each device's span (evaluation)",
+        step: "0.05",
+        get: |c| c.split.to_string(),
+        set: |c, v| {
+            c.split = num(v)?;
+            Some(())
+        },
+    },
+    Field {
+        name: "fold_rare_bins",
+        help: "high ports seen in fewer hours become PROTO/other (0 = off)",
+        step: "1",
+        get: |c| c.fold_rare_bins.to_string(),
+        set: |c, v| {
+            c.fold_rare_bins = num(v)?;
+            Some(())
+        },
+    },
+];
+
+/// Fields that shape the aggregation: they apply to the next files loaded.
+const NEXT_LOAD: &[Field] = &[
+    Field {
+        name: "bin",
+        help: "time bin width in hours",
+        step: "0.25",
+        get: |c| (c.bin_ms as f64 / 3_600_000.0).to_string(),
+        set: |c, v| {
+            let h: f64 = num(v)?;
+            c.bin_ms = (h * 3_600_000.0).round() as i64;
+            Some(())
+        },
+    },
+    Field {
+        name: "min_packets",
+        help: "flows with fewer packets are ignored",
+        step: "1",
+        get: |c| c.min_packets.to_string(),
+        set: |c, v| {
+            c.min_packets = num(v)?;
+            Some(())
+        },
+    },
+];
+
+fn input_value(e: &Event) -> Option<HtmlInputElement> {
+    e.target()?.dyn_into::<HtmlInputElement>().ok()
+}
+
+#[function_component(ParamsPanel)]
+pub fn params_panel(props: &ParamsPanelProps) -> Html {
+    let field = |f: &'static Field| {
+        let on_change = {
+            let (config, cb) = (props.config.clone(), props.on_change.clone());
+            Callback::from(move |e: Event| {
+                if let Some(input) = input_value(&e) {
+                    let mut next = config.clone();
+                    if (f.set)(&mut next, &input.value()).is_some() {
+                        cb.emit(next);
+                    }
+                }
+            })
+        };
+        let id = format!("param-{}", f.name);
+        html! {
+            <label class="param" for={id.clone()} title={f.help}>
+                <span class="pname">{ f.name }</span>
+                <input id={id} type="number" step={f.step} value={(f.get)(&props.config)} onchange={on_change} />
+            </label>
+        }
+    };
+    let check = |name: &'static str, get: fn(&Config) -> bool, set: fn(&mut Config, bool)| {
+        let on_change = {
+            let (config, cb) = (props.config.clone(), props.on_change.clone());
+            Callback::from(move |e: Event| {
+                if let Some(input) = input_value(&e) {
+                    let mut next = config.clone();
+                    set(&mut next, input.checked());
+                    cb.emit(next);
+                }
+            })
+        };
+        let id = format!("param-{name}");
+        html! {
+            <label class="param check" for={id.clone()}>
+                <input id={id} type="checkbox" checked={get(&props.config)} onchange={on_change} />
+                <span class="pname">{ name }</span>
+            </label>
+        }
+    };
+    let on_representation = {
+        let (config, cb) = (props.config.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            let mut next = config.clone();
+            next.representation = match select.value().as_str() {
+                "SL" => Representation::Sl,
+                "SP" => Representation::Sp,
+                _ => Representation::G,
+            };
+            cb.emit(next);
+        })
+    };
+    let on_similarity = {
+        let (config, cb) = (props.config.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            else {
+                return;
+            };
+            let mut next = config.clone();
+            next.similarity = if select.value() == "cosine" {
+                Similarity::Cosine
+            } else {
+                Similarity::Jaccard
+            };
+            cb.emit(next);
+        })
+    };
+    let rep = props.config.representation;
+    let cosine = props.config.similarity == Similarity::Cosine;
+    html! {
+        <details class="params" id="params">
+            <summary>{ "Parameters" }</summary>
+            <div class="param-grid">
+                <label class="param" for="param-representation">
+                    <span class="pname">{ "representation" }</span>
+                    <select id="param-representation" onchange={on_representation}>
+                        <option value="G" selected={rep == Representation::G}>{ "G (generalized)" }</option>
+                        <option value="SL" selected={rep == Representation::Sl}>{ "SL (service list)" }</option>
+                        <option value="SP" selected={rep == Representation::Sp}>{ "SP (service prevalence)" }</option>
+                    </select>
+                </label>
+                <label class="param" for="param-similarity">
+                    <span class="pname">{ "similarity" }</span>
+                    <select id="param-similarity" onchange={on_similarity}>
+                        <option value="jaccard" selected={!cosine}>{ "jaccard" }</option>
+                        <option value="cosine" selected={cosine}>{ "cosine" }</option>
+                    </select>
+                </label>
+                { for FIELDS.iter().map(field) }
+                { check("direction_aware", |c| c.direction_aware, |c, v| c.direction_aware = v) }
+            </div>
+            <p class="hint">{ "Applied to the next files loaded:" }</p>
+            <div class="param-grid">
+                { for NEXT_LOAD.iter().map(field) }
+                { check("ignore_unanswered_inbound", |c| c.ignore_unanswered_inbound, |c, v| c.ignore_unanswered_inbound = v) }
+            </div>
+            <button type="button" id="param-reset" class="secondary" onclick={{
+                let cb = props.on_change.clone();
+                Callback::from(move |_| cb.emit(Config::default()))
+            }}>{ "Reset to defaults" }</button>
+            if let Some(error) = &props.error {
+                <p class="error" role="alert" id="param-error">{ error.clone() }</p>
+            }
+        </details>
+    }
+}
