@@ -48,7 +48,12 @@ fn rate(n: u64, secs: f64) -> String {
 }
 
 /// Streams the given corpus files into one aggregator.
-fn aggregate_files(dir: &Path, files: &[usize], cfg: &Config) -> svcprint_engine::Aggregates {
+fn aggregate_files(
+    dir: &Path,
+    files: &[usize],
+    cfg: &Config,
+    aggregate: bool,
+) -> svcprint_engine::Aggregates {
     let mut agg = Aggregator::new(cfg).expect("config");
     let mut buf = vec![0u8; 1 << 20];
     let mut batch = Vec::with_capacity(8192);
@@ -62,7 +67,9 @@ fn aggregate_files(dir: &Path, files: &[usize], cfg: &Config) -> svcprint_engine
                 break;
             }
             dec.feed(&buf[..n], &mut batch);
-            agg.add_all(&batch);
+            if aggregate {
+                agg.add_all(&batch);
+            }
             batch.clear();
         }
         dec.finish(&mut batch);
@@ -70,6 +77,19 @@ fn aggregate_files(dir: &Path, files: &[usize], cfg: &Config) -> svcprint_engine
         batch.clear();
     }
     agg.finish()
+}
+
+/// Decoding alone (svcprint-flow), one thread: the floor of the end-to-end time.
+fn decode_only() {
+    let dir = corpus_dir().join("unsw-ipfix-iot-2019");
+    let t = Instant::now();
+    let all: Vec<usize> = (0..FILES.len()).collect();
+    aggregate_files(&dir, &all, &Config::default(), false);
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "corpus: read+decode only (no engine)  {secs:>8.3} s {}",
+        rate(887_303, secs)
+    );
 }
 
 fn corpus(out: Option<&str>, threads: usize) {
@@ -101,7 +121,7 @@ fn corpus(out: Option<&str>, threads: usize) {
             .iter()
             .map(|(_, files)| {
                 let (dir, cfg) = (&dir, &cfg);
-                s.spawn(move || aggregate_files(dir, files, cfg))
+                s.spawn(move || aggregate_files(dir, files, cfg, true))
             })
             .collect();
         hs.into_iter().map(|h| h.join().expect("thread")).collect()
@@ -291,6 +311,7 @@ fn main() {
         .position(|a| a == "--out")
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
+    decode_only();
     corpus(None, 1);
     corpus(out, 2);
     synthetic(200, 20, 24 * 60, 40);
