@@ -1,7 +1,7 @@
 //! `svcprint evaluate`: method.md M11 for SL, SP, G2, G4 and G8 side by side.
 
 use crate::args::{load_labels, ConfigArgs};
-use crate::input::{emit, exit_code, load, report_diagnostics, write_json};
+use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use svcprint_engine::{activity, evaluate, Config};
@@ -12,10 +12,11 @@ pub fn run(
     json: bool,
     labels: &Path,
     flags: &ConfigArgs,
+    text: &crate::input::TextArgs,
 ) -> Result<ExitCode, String> {
     let cfg = flags.apply(Config::default())?;
     let labels = load_labels(labels)?;
-    let loaded = load(paths, &cfg, &Limits::default())?;
+    let loaded = load_with(paths, &cfg, &Limits::default(), &text.options())?;
     let act = activity(&loaded.aggregates, &cfg);
     let ev = evaluate(&act, &labels, &cfg);
     report_diagnostics(&loaded);

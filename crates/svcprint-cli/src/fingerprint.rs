@@ -2,7 +2,7 @@
 //! weights), pending window, convergence and recurrence (method.md M8, M9).
 
 use crate::args::{maybe_labels, ConfigArgs};
-use crate::input::{emit, exit_code, load, report_diagnostics, write_json};
+use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,10 +134,11 @@ pub fn run(
     json: bool,
     labels: &Option<PathBuf>,
     flags: &ConfigArgs,
+    text: &crate::input::TextArgs,
 ) -> Result<ExitCode, String> {
     let cfg = flags.apply(Config::default())?;
     let labels = maybe_labels(labels)?;
-    let loaded = load(paths, &cfg, &Limits::default())?;
+    let loaded = load_with(paths, &cfg, &Limits::default(), &text.options())?;
     let act = activity(&loaded.aggregates, &cfg);
     let devices: Vec<DeviceOut> = exports(&act, &cfg)
         .iter()

@@ -7,7 +7,7 @@
 
 use crate::args::{maybe_labels, ConfigArgs};
 use crate::fingerprint::WindowOut;
-use crate::input::{emit, exit_code, load, report_diagnostics, write_json};
+use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -93,14 +93,15 @@ pub fn run(
     json: bool,
     labels: &Option<PathBuf>,
     flags: &ConfigArgs,
+    text: &crate::input::TextArgs,
 ) -> Result<ExitCode, String> {
-    let text =
+    let lib_text =
         std::fs::read_to_string(library).map_err(|e| format!("{}: {e}", library.display()))?;
     let lib: Library =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", library.display()))?;
+        serde_json::from_str(&lib_text).map_err(|e| format!("{}: {e}", library.display()))?;
     let cfg = flags.apply(lib.params.clone())?;
     let labels = maybe_labels(labels)?;
-    let loaded = load(paths, &cfg, &Limits::default())?;
+    let loaded = load_with(paths, &cfg, &Limits::default(), &text.options())?;
     let act = activity(&loaded.aggregates, &cfg);
     let refs = lib.references();
     let mut devices = Vec::new();

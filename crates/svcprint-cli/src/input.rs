@@ -46,11 +46,8 @@ pub struct Loaded {
     pub unreadable: usize,
 }
 
-pub fn load(paths: &[PathBuf], config: &Config, limits: &Limits) -> Result<Loaded, String> {
-    load_with(paths, config, limits, &DecodeOptions::default())
-}
-
-/// [`load`] with text decoding options (column mapping, time zone).
+/// Reads `paths` into one `Aggregates`, with text decoding options (column mapping, time
+/// zone).
 pub fn load_with(
     paths: &[PathBuf],
     config: &Config,

@@ -2,7 +2,7 @@
 //! exports of labelled devices.
 
 use crate::args::{load_labels, ConfigArgs};
-use crate::input::{emit, exit_code, load, report_diagnostics, write_json};
+use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use svcprint_engine::{activity, exports, Config, Library};
@@ -14,10 +14,11 @@ pub fn run(
     output: Option<&Path>,
     with_devices: bool,
     flags: &ConfigArgs,
+    text: &crate::input::TextArgs,
 ) -> Result<ExitCode, String> {
     let cfg = flags.apply(Config::default())?;
     let labels = load_labels(labels)?;
-    let loaded = load(paths, &cfg, &Limits::default())?;
+    let loaded = load_with(paths, &cfg, &Limits::default(), &text.options())?;
     let act = activity(&loaded.aggregates, &cfg);
     let ex = exports(&act, &cfg);
     let lib = Library::build(&act, &ex, &labels, &cfg, with_devices);

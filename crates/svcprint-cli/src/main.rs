@@ -64,6 +64,8 @@ enum Command {
         labels: Option<PathBuf>,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        text: input::TextArgs,
     },
     /// Closed-set and open-set evaluation for SL, SP, G2, G4, G8 (method.md M11).
     Evaluate {
@@ -76,6 +78,8 @@ enum Command {
         labels: PathBuf,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        text: input::TextArgs,
     },
     /// Write the fingerprint library of the labelled devices (method.md M10, M12).
     Library {
@@ -92,6 +96,8 @@ enum Command {
         with_devices: bool,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        text: input::TextArgs,
     },
     /// Identify each device against a library: best label or unknown, score, top 3, evidence (method.md M10).
     Identify {
@@ -107,6 +113,8 @@ enum Command {
         labels: Option<PathBuf>,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        text: input::TextArgs,
     },
     /// Write the RFC 8520 MUD draft of one device from its stable Service List (method.md M12).
     Mud {
@@ -120,6 +128,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        text: input::TextArgs,
     },
     /// Write the simulated demo fleet (a dozen IoT device types) as an IPFIX-named CSV flow file.
     Simulate {
@@ -174,33 +184,45 @@ fn main() -> ExitCode {
             json,
             labels,
             config,
-        } => fingerprint::run(&files, json, &labels, &config),
+            text,
+        } => fingerprint::run(&files, json, &labels, &config, &text),
         Command::Evaluate {
             files,
             json,
             labels,
             config,
-        } => evaluate::run(&files, json, &labels, &config),
+            text,
+        } => evaluate::run(&files, json, &labels, &config, &text),
         Command::Library {
             files,
             labels,
             output,
             with_devices,
             config,
-        } => library::run(&files, &labels, output.as_deref(), with_devices, &config),
+            text,
+        } => library::run(
+            &files,
+            &labels,
+            output.as_deref(),
+            with_devices,
+            &config,
+            &text,
+        ),
         Command::Identify {
             files,
             library,
             json,
             labels,
             config,
-        } => identify::run(&files, &library, json, &labels, &config),
+            text,
+        } => identify::run(&files, &library, json, &labels, &config, &text),
         Command::Mud {
             files,
             device,
             output,
             config,
-        } => mud::run(&files, &device, output.as_deref(), &config),
+            text,
+        } => mud::run(&files, &device, output.as_deref(), &config, &text),
     };
     match result {
         Ok(code) => code,

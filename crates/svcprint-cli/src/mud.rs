@@ -1,7 +1,7 @@
 //! `svcprint mud`: the RFC 8520 MUD draft of one device (method.md M12).
 
 use crate::args::ConfigArgs;
-use crate::input::{emit, exit_code, load, report_diagnostics, write_json};
+use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use svcprint_engine::mud::{mud, stable_services};
@@ -13,10 +13,11 @@ pub fn run(
     device: &str,
     output: Option<&Path>,
     flags: &ConfigArgs,
+    text: &crate::input::TextArgs,
 ) -> Result<ExitCode, String> {
     let key: DeviceKey = device.parse().map_err(|e| format!("--device: {e}"))?;
     let cfg = flags.apply(Config::default())?;
-    let loaded = load(paths, &cfg, &Limits::default())?;
+    let loaded = load_with(paths, &cfg, &Limits::default(), &text.options())?;
     let act = activity(&loaded.aggregates, &cfg);
     let ex = exports(&act, &cfg);
     report_diagnostics(&loaded);
