@@ -6,11 +6,12 @@ use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use svcprint_engine::convergence::median;
 use svcprint_engine::exporter::Window;
 use svcprint_engine::labels::Labels;
 use svcprint_engine::{
-    activity, convergence, exports, recurrence, Activity, Config, Convergence, DeviceExports,
-    Fingerprint,
+    activity, convergence, exports, recurrence, separability, Activity, Config, Convergence,
+    DeviceExports, Fingerprint, Separability,
 };
 use svcprint_flow::{format_rfc3339_ms, Limits};
 
@@ -62,6 +63,25 @@ struct ExportOut {
     window: WindowOut,
     stable: bool,
     services: Vec<ServiceWeight>,
+    /// M9: best J to another export of the same device and to another device's export.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    separability: Option<SeparabilityOut>,
+}
+
+#[derive(Serialize)]
+struct SeparabilityOut {
+    same_device: Option<f64>,
+    other_device: Option<f64>,
+    margin: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct SeparationOut {
+    /// Exports whose margin is > 0 (closer to their own device than to any other).
+    separable: usize,
+    /// Exports with a margin (the device has 2+ exports and another device exists).
+    with_margin: usize,
+    median_margin: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -81,6 +101,7 @@ struct DeviceOut {
     pending: Option<ExportOut>,
     convergence: Convergence,
     recurrence: RecurrenceOut,
+    separability: SeparationOut,
 }
 
 #[derive(Serialize)]
@@ -93,9 +114,20 @@ struct Output {
 fn device_out(
     act: &Activity,
     d: &DeviceExports,
+    seps: &[&Separability],
     cfg: &Config,
     labels: Option<&Labels>,
 ) -> DeviceOut {
+    let sep_of = |i: usize| {
+        seps.iter()
+            .find(|s| s.export == i)
+            .map(|s| SeparabilityOut {
+                same_device: s.same_device,
+                other_device: s.other_device,
+                margin: s.margin,
+            })
+    };
+    let margins: Vec<f64> = seps.iter().filter_map(|s| s.margin).collect();
     let fps: Vec<&Fingerprint> = d.exports.iter().map(|e| &e.fingerprint).collect();
     let r = recurrence(&fps, cfg.similarity, cfg.effective_tau_recur());
     DeviceOut {
@@ -109,22 +141,30 @@ fn device_out(
         exports: d
             .exports
             .iter()
-            .map(|e| ExportOut {
+            .enumerate()
+            .map(|(i, e)| ExportOut {
                 window: WindowOut::of(&e.window),
                 stable: e.stable,
                 services: weights(act, &e.fingerprint),
+                separability: sep_of(i),
             })
             .collect(),
         pending: d.pending.as_ref().map(|p| ExportOut {
             window: WindowOut::of(&p.window),
             stable: false,
             services: weights(act, &p.fingerprint),
+            separability: None,
         }),
         convergence: convergence(&d.exports),
         recurrence: RecurrenceOut {
             recurring: r.recurring,
             rate: r.rate,
             behaviours: r.behaviours,
+        },
+        separability: SeparationOut {
+            separable: margins.iter().filter(|m| **m > 0.0).count(),
+            with_margin: margins.len(),
+            median_margin: median(margins),
         },
     }
 }
@@ -140,10 +180,19 @@ pub fn run(
     let labels = maybe_labels(labels)?;
     let loaded = load_with(paths, &cfg, &Limits::default(), &text.options())?;
     let act = activity(&loaded.aggregates, &cfg);
-    let devices: Vec<DeviceOut> = exports(&act, &cfg)
-        .iter()
+    let shown: Vec<DeviceExports> = exports(&act, &cfg)
+        .into_iter()
         .filter(|d| labels.as_ref().is_none_or(|l| l.get(&d.key).is_some()))
-        .map(|d| device_out(&act, d, &cfg, labels.as_ref()))
+        .collect();
+    // M9 separability among the devices shown.
+    let seps = separability(&shown, cfg.similarity);
+    let devices: Vec<DeviceOut> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mine: Vec<&Separability> = seps.iter().filter(|s| s.device == i).collect();
+            device_out(&act, d, &mine, &cfg, labels.as_ref())
+        })
         .collect();
     report_diagnostics(&loaded);
     let doc = Output {
@@ -157,7 +206,7 @@ pub fn run(
         }
         writeln!(
             out,
-            "{:<18} {:<28} {:>6} {:>7} {:>8} {:>9} {:>10} {:>10} {:>10}",
+            "{:<18} {:<28} {:>6} {:>7} {:>8} {:>9} {:>10} {:>10} {:>10} {:>10}",
             "device",
             "name",
             "bins",
@@ -166,14 +215,15 @@ pub fn run(
             "median n",
             "median h",
             "recurrence",
-            "behaviours"
+            "behaviours",
+            "separable"
         )?;
         for d in &doc.devices {
             let c = &d.convergence;
             let opt = |v: Option<f64>, p: usize| v.map_or("-".to_string(), |x| format!("{x:.p$}"));
             writeln!(
                 out,
-                "{:<18} {:<28} {:>6} {:>7} {:>8} {:>9} {:>10} {:>10} {:>10}",
+                "{:<18} {:<28} {:>6} {:>7} {:>8} {:>9} {:>10} {:>10} {:>10} {:>10}",
                 d.key,
                 d.name.as_deref().unwrap_or("-"),
                 d.active_bins,
@@ -182,7 +232,11 @@ pub fn run(
                 opt(c.median_bins, 1),
                 opt(c.median_hours, 1),
                 opt(d.recurrence.rate, 3),
-                d.recurrence.behaviours
+                d.recurrence.behaviours,
+                format!(
+                    "{}/{}",
+                    d.separability.separable, d.separability.with_margin
+                )
             )?;
             if let Some(last) = d.exports.last() {
                 let top: Vec<String> = last

@@ -202,18 +202,20 @@ fn fingerprint_exports_convergence_and_recurrence() {
     );
     assert_eq!(v["representation"], "G2");
     let devices = v["devices"].as_array().unwrap();
-    // (key, exports, median n, recurring, behaviours).
+    // (key, exports, median n, recurring, behaviours, separable exports).
     let want = [
-        ("00:22:cf:fd:c1:08", 106, 24.0, 99, 7),
-        ("60:01:94:54:6b:e8", 43, 24.0, 9, 34),
-        ("78:11:dc:55:76:4c", 105, 24.0, 81, 24),
-        ("aa:1e:84:06:1c:b4", 105, 24.0, 101, 4),
-        ("e0:b9:4d:5c:cf:c5", 28, 118.0, 20, 8),
-        ("e0:b9:4d:b9:eb:e9", 57, 24.0, 47, 9),
-        ("ec:3d:fd:39:6f:98", 34, 26.0, 14, 20),
+        ("00:22:cf:fd:c1:08", 106, 24.0, 99, 7, 106),
+        ("60:01:94:54:6b:e8", 43, 24.0, 9, 34, 42),
+        ("78:11:dc:55:76:4c", 105, 24.0, 81, 24, 105),
+        ("aa:1e:84:06:1c:b4", 105, 24.0, 101, 4, 105),
+        ("e0:b9:4d:5c:cf:c5", 28, 118.0, 20, 8, 3),
+        ("e0:b9:4d:b9:eb:e9", 57, 24.0, 47, 9, 45),
+        ("ec:3d:fd:39:6f:98", 34, 26.0, 14, 20, 7),
     ];
     assert_eq!(devices.len(), want.len());
-    for (d, (key, exports, median, recurring, behaviours)) in devices.iter().zip(want) {
+    for (d, (key, exports, median, recurring, behaviours, separable)) in devices.iter().zip(want) {
+        assert_eq!(d["separability"]["separable"], separable, "{key}");
+        assert_eq!(d["separability"]["with_margin"], exports, "{key}");
         assert_eq!(d["key"], key);
         assert_eq!(d["exports"].as_array().unwrap().len(), exports, "{key}");
         assert_eq!(d["convergence"]["exports"], exports, "{key}");
@@ -229,6 +231,18 @@ fn fingerprint_exports_convergence_and_recurrence() {
     assert_eq!(first["stable"], true);
     assert_eq!(first["services"][0]["service"], "UDP/9956");
     assert_eq!(first["services"][0]["weight"], 1.0);
+    assert_eq!(first["separability"]["same_device"], 1.0);
+    // The twin cameras: median margin 0 (as close to each other as to themselves).
+    assert_eq!(devices[6]["separability"]["median_margin"], 0.0);
+}
+
+#[test]
+fn file_order_does_not_matter() {
+    let files = vec![zips()[2].clone(), zips()[6].clone()];
+    let reversed: Vec<PathBuf> = files.iter().rev().cloned().collect();
+    let l = labels_path();
+    let args = ["fingerprint", "--json", "--labels", l.to_str().unwrap()];
+    assert_eq!(json(&args, &files), json(&args, &reversed));
 }
 
 #[test]
