@@ -10,6 +10,7 @@ use svcprint_flow::Limits;
 pub fn run(
     paths: &[PathBuf],
     json: bool,
+    csv: bool,
     labels: &Path,
     flags: &ConfigArgs,
     text: &crate::input::TextArgs,
@@ -23,6 +24,36 @@ pub fn run(
     emit(None, |out| {
         if json {
             return write_json(out, &ev);
+        }
+        if csv {
+            writeln!(
+                out,
+                "representation,library,queries,correct,accuracy,macro_f1,devices_correct,devices,device_accuracy,known_queries,unknown_queries,auroc,best_rho,best_balanced_accuracy"
+            )?;
+            for name in ["SL", "SP", "G2", "G4", "G8"] {
+                let Some(r) = ev.representations.get(name) else {
+                    continue;
+                };
+                let (c, o) = (&r.closed, &r.open);
+                writeln!(
+                    out,
+                    "{name},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    c.library,
+                    c.queries,
+                    c.correct,
+                    c.accuracy,
+                    c.macro_f1,
+                    c.devices_correct,
+                    c.devices,
+                    c.device_accuracy,
+                    o.known_queries,
+                    o.unknown_queries,
+                    o.auroc.map_or(String::new(), |a| a.to_string()),
+                    o.best_rho,
+                    o.best_balanced_accuracy
+                )?;
+            }
+            return Ok(());
         }
         writeln!(
             out,

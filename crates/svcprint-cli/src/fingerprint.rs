@@ -2,7 +2,7 @@
 //! weights), pending window, convergence and recurrence (method.md M8, M9).
 
 use crate::args::{maybe_labels, ConfigArgs};
-use crate::input::{emit, exit_code, load_with, report_diagnostics, write_json};
+use crate::input::{csv_field, emit, exit_code, load_with, report_diagnostics, write_json};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -172,6 +172,7 @@ fn device_out(
 pub fn run(
     paths: &[PathBuf],
     json: bool,
+    csv: bool,
     labels: &Option<PathBuf>,
     flags: &ConfigArgs,
     text: &crate::input::TextArgs,
@@ -203,6 +204,41 @@ pub fn run(
     emit(None, |out| {
         if json {
             return write_json(out, &doc);
+        }
+        if csv {
+            // One row per export; services as `service=weight` joined by `;`.
+            writeln!(
+                out,
+                "device,name,export,first,last,n,hours,stable,same_device,other_device,margin,services"
+            )?;
+            let opt = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+            for d in &doc.devices {
+                for (i, e) in d.exports.iter().enumerate() {
+                    let services: Vec<String> = e
+                        .services
+                        .iter()
+                        .map(|s| format!("{}={}", s.service, s.weight))
+                        .collect();
+                    let sep = e.separability.as_ref();
+                    writeln!(
+                        out,
+                        "{},{},{},{},{},{},{},{},{},{},{},{}",
+                        csv_field(&d.key),
+                        csv_field(d.name.as_deref().unwrap_or("")),
+                        i,
+                        e.window.first,
+                        e.window.last,
+                        e.window.n,
+                        e.window.hours,
+                        e.stable,
+                        opt(sep.and_then(|s| s.same_device)),
+                        opt(sep.and_then(|s| s.other_device)),
+                        opt(sep.and_then(|s| s.margin)),
+                        csv_field(&services.join(";"))
+                    )?;
+                }
+            }
+            return Ok(());
         }
         writeln!(
             out,

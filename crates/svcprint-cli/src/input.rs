@@ -170,3 +170,12 @@ pub fn exit_code(loaded: &Loaded) -> std::process::ExitCode {
         std::process::ExitCode::SUCCESS
     }
 }
+
+/// One CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}

@@ -59,6 +59,9 @@ enum Command {
         files: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Print CSV instead of a table (one row per export / per representation).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
         /// Label file (MAC or IP -> name[, type]); only labelled devices are shown.
         #[arg(long, value_name = "FILE")]
         labels: Option<PathBuf>,
@@ -73,6 +76,9 @@ enum Command {
         files: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Print CSV instead of a table (one row per export / per representation).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
         /// Label file (MAC or IP -> name[, type]).
         #[arg(long, value_name = "FILE", required = true)]
         labels: PathBuf,
@@ -182,17 +188,19 @@ fn main() -> ExitCode {
         Command::Fingerprint {
             files,
             json,
+            csv,
             labels,
             config,
             text,
-        } => fingerprint::run(&files, json, &labels, &config, &text),
+        } => fingerprint::run(&files, json, csv, &labels, &config, &text),
         Command::Evaluate {
             files,
             json,
+            csv,
             labels,
             config,
             text,
-        } => evaluate::run(&files, json, &labels, &config, &text),
+        } => evaluate::run(&files, json, csv, &labels, &config, &text),
         Command::Library {
             files,
             labels,

@@ -388,3 +388,27 @@ fn bad_flags_are_reported() {
         }
     }
 }
+
+#[test]
+fn csv_reports() {
+    let l = labels_path();
+    let out = svcprint(
+        &["evaluate", "--csv", "--labels", l.to_str().unwrap()],
+        &zips(),
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines[0].starts_with("representation,library,queries,correct,accuracy,"));
+    assert!(lines[3].starts_with("G2,257,221,190,"), "{}", lines[3]);
+    let out = svcprint(&["fingerprint", "--csv"], &[zips()[2].clone()]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 105);
+    assert_eq!(
+        lines[1],
+        "aa:1e:84:06:1c:b4,,0,2019-06-25T08:00:00.000Z,2019-06-26T08:00:00.000Z,24,24,true,1,,,UDP/9956=1;UDP/5353=0.5"
+    );
+}
