@@ -6,7 +6,7 @@ use crate::protocol::DeviceLabel;
 use svcprint_engine::{
     device_summaries, Aggregates, Aggregator, Config, ConfigError, DeviceSummary, Labels,
 };
-use svcprint_flow::{FileDecoder, FileSummary, FlowRecord, Limits, Session};
+use svcprint_flow::{DecodeOptions, FileDecoder, FileSummary, FlowRecord, Limits, Session};
 
 /// One run over a list of files, fed slice by slice.
 pub struct Ingest {
@@ -20,10 +20,26 @@ pub struct Ingest {
 impl Ingest {
     /// A run over files named `names` (file index = position). Fails only on an invalid config.
     pub fn new(names: &[String], config: Config, limits: Limits) -> Result<Self, ConfigError> {
+        let files: Vec<(String, DecodeOptions)> = names
+            .iter()
+            .map(|n| (n.clone(), DecodeOptions::default()))
+            .collect();
+        Self::with_options(&files, config, limits)
+    }
+
+    /// Like [`Ingest::new`], with decode options (column mapping, time zone) per file.
+    pub fn with_options(
+        files: &[(String, DecodeOptions)],
+        config: Config,
+        limits: Limits,
+    ) -> Result<Self, ConfigError> {
         // One session: the files (fed one after another, in this order) share IPFIX and
         // NetFlow templates, so a template file serves the data files after it.
         let mut session = Session::new(limits);
-        let decoders = names.iter().map(|n| Some(session.file(n))).collect();
+        let decoders = files
+            .iter()
+            .map(|(n, o)| Some(session.file(n).options(o.clone())))
+            .collect();
         Ok(Ingest {
             aggregator: Aggregator::new(&config)?,
             config,

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod charts;
 pub mod ingest;
+pub mod mapping;
 pub mod protocol;
 pub mod state;
 

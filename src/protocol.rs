@@ -5,7 +5,7 @@
 use crate::analysis::Analysis;
 use serde::{Deserialize, Serialize};
 use svcprint_engine::Config;
-use svcprint_flow::FileSummary;
+use svcprint_flow::{DecodeOptions, FileSummary};
 
 /// Bytes per file slice sent to the worker (messages are copied, not transferred).
 pub const CHUNK_BYTES: usize = 4 << 20;
@@ -20,10 +20,13 @@ pub struct DeviceLabel {
     pub kind: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileMeta {
     pub name: String,
     pub size: u64,
+    /// Column mapping and time zone for text files (empty: detect the dialect).
+    #[serde(default)]
+    pub options: DecodeOptions,
 }
 
 /// Page -> worker.

@@ -31,6 +31,14 @@ pub struct FileState {
     pub summary: Option<FileSummary>,
 }
 
+/// The column-mapping dialog of one file (its header and first rows).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mapper {
+    pub file: u32,
+    pub name: String,
+    pub preview: svcprint_flow::Preview,
+}
+
 /// The last label file read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelFile {
@@ -58,6 +66,8 @@ pub struct AppState {
     pub config: Config,
     /// Why the last parameter change was refused.
     pub config_error: Option<String>,
+    /// The column-mapping dialog, when open.
+    pub mapper: Option<Mapper>,
 }
 
 impl Default for AppState {
@@ -75,6 +85,7 @@ impl Default for AppState {
             label_file: None,
             config: Config::default(),
             config_error: None,
+            mapper: None,
         }
     }
 }
@@ -125,6 +136,8 @@ pub enum Action {
     },
     Cancel,
     Select(String),
+    OpenMapper(Mapper),
+    CloseMapper,
 }
 
 impl AppState {
@@ -210,6 +223,8 @@ impl AppState {
             Action::Select(key) if self.devices.iter().any(|d| d.key == key) => {
                 self.selected = Some(key);
             }
+            Action::OpenMapper(m) if self.phase != Phase::Reading => self.mapper = Some(m),
+            Action::CloseMapper => self.mapper = None,
             _ => {}
         }
     }
@@ -433,6 +448,26 @@ mod tests {
         s.apply(finished(7, vec![device("a", 1)]));
         assert_eq!(s.phase, Phase::Cancelled);
         assert!(s.devices.is_empty());
+    }
+
+    #[test]
+    fn the_mapper_opens_after_a_run_and_a_new_run_closes_it() {
+        let mut s = started();
+        let m = Mapper {
+            file: 1,
+            name: "b.zip".into(),
+            preview: Default::default(),
+        };
+        s.apply(Action::OpenMapper(m.clone()));
+        assert_eq!(s.mapper, None, "not while reading");
+        s.apply(finished(7, vec![]));
+        s.apply(Action::OpenMapper(m.clone()));
+        assert_eq!(s.mapper, Some(m));
+        s.apply(Action::Start {
+            run: 8,
+            files: vec![("b.zip".into(), 50)],
+        });
+        assert_eq!(s.mapper, None);
     }
 
     #[test]

@@ -36,9 +36,9 @@ impl Worker for IngestWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
         match msg {
             ToWorker::Start { run, files, config } => {
-                let names: Vec<String> = files.into_iter().map(|f| f.name).collect();
+                let files: Vec<_> = files.into_iter().map(|f| (f.name, f.options)).collect();
                 self.aggregates = None;
-                match Ingest::new(&names, config.clone(), Limits::default()) {
+                match Ingest::with_options(&files, config.clone(), Limits::default()) {
                     Ok(ingest) => {
                         self.config = config;
                         self.run = Some((run, ingest));

@@ -6,18 +6,24 @@ use super::diagnostics::Diagnostics;
 use super::drop_zone::DropZone;
 use super::evaluation::EvaluationView;
 use super::labels::LabelImport;
+use super::mapper::{MapChoice, MapperDialog};
 use super::params::ParamsPanel;
 use super::progress::Progress;
 use super::service_chart::ServiceChart;
+use crate::mapping::storage_key;
 use crate::protocol::{FileMeta, FromWorker, ToWorker};
-use crate::reader::stream_files;
-use crate::state::{Action, AppState, Phase};
+use crate::reader::{
+    forget_mappings, preview_file, remember_mapping, remembered_mapping, stream_files,
+};
+use crate::state::{Action, AppState, Mapper, Phase};
 use crate::worker::{IngestWorker, JsCodec};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use svcprint_engine::Config;
+use svcprint_flow::{ColumnMap, DecodeOptions, UtcOffset};
 use yew::prelude::*;
 
 /// Yew wrapper around the plain-Rust reducer.
@@ -38,6 +44,68 @@ struct Driver {
     bridge: Rc<WorkerBridge<IngestWorker>>,
     acks: Rc<RefCell<Option<UnboundedSender<()>>>>,
     current: Rc<Cell<u32>>,
+    /// The files of the last run (to map columns and reload).
+    files: Rc<RefCell<Vec<web_sys::File>>>,
+    /// Column mappings applied in this page, by header (storage key).
+    maps: Rc<RefCell<BTreeMap<String, ColumnMap>>>,
+    /// Time zone for zone-less times in text files.
+    time_zone: Rc<Cell<Option<UtcOffset>>>,
+}
+
+/// Starts a run over `files`: each file's header is previewed to apply a column mapping
+/// given in this page or remembered for that header, then the files stream to the worker.
+fn start_files(
+    d: &Driver,
+    dispatcher: UseReducerDispatcher<Store>,
+    config: Config,
+    files: Vec<web_sys::File>,
+) {
+    let run = d.next_run();
+    *d.files.borrow_mut() = files.clone();
+    dispatcher.dispatch(Action::Start {
+        run,
+        files: files.iter().map(|f| (f.name(), f.size() as u64)).collect(),
+    });
+    let (tx, rx) = unbounded();
+    *d.acks.borrow_mut() = Some(tx);
+    let (bridge, current, maps, time_zone) = (
+        d.bridge.clone(),
+        d.current.clone(),
+        d.maps.clone(),
+        d.time_zone.get(),
+    );
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut metas = Vec::with_capacity(files.len());
+        for f in &files {
+            let mut options = DecodeOptions {
+                time_zone,
+                ..DecodeOptions::default()
+            };
+            let preview = preview_file(f).await;
+            if !preview.columns.is_empty() {
+                let chosen = maps.borrow().get(&storage_key(&preview.columns)).cloned();
+                if let Some(map) = chosen.or_else(|| remembered_mapping(&preview)) {
+                    options.column_map = map;
+                }
+            }
+            metas.push(FileMeta {
+                name: f.name(),
+                size: f.size() as u64,
+                options,
+            });
+        }
+        if current.get() != run {
+            return;
+        }
+        bridge.send(ToWorker::Start {
+            run,
+            files: metas,
+            config,
+        });
+        if let Err(message) = stream_files(run, files, bridge, rx, current).await {
+            dispatcher.dispatch(Action::Failed { run, message });
+        }
+    });
 }
 
 impl Driver {
@@ -110,6 +178,9 @@ pub fn app() -> Html {
                 bridge: Rc::new(bridge),
                 acks,
                 current: Rc::new(Cell::new(0)),
+                files: Rc::default(),
+                maps: Rc::default(),
+                time_zone: Rc::default(),
             }
         })
     };
@@ -120,36 +191,62 @@ pub fn app() -> Html {
         let dispatcher = store.dispatcher();
         let config = config.clone();
         Callback::from(move |files: Vec<web_sys::File>| {
-            if files.is_empty() {
-                return;
+            if !files.is_empty() {
+                start_files(&driver.borrow(), dispatcher.clone(), config.clone(), files);
             }
-            let d = driver.borrow();
-            let run = d.next_run();
-            let metas: Vec<FileMeta> = files
-                .iter()
-                .map(|f| FileMeta {
-                    name: f.name(),
-                    size: f.size() as u64,
-                })
-                .collect();
-            dispatcher.dispatch(Action::Start {
-                run,
-                files: metas.iter().map(|m| (m.name.clone(), m.size)).collect(),
-            });
-            let (tx, rx) = unbounded();
-            *d.acks.borrow_mut() = Some(tx);
-            d.bridge.send(ToWorker::Start {
-                run,
-                files: metas,
-                config: config.clone(),
-            });
-            let (bridge, current, dispatcher) =
-                (d.bridge.clone(), d.current.clone(), dispatcher.clone());
+        })
+    };
+
+    let on_map = {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        Callback::from(move |file: u32| {
+            let Some(f) = driver.borrow().files.borrow().get(file as usize).cloned() else {
+                return;
+            };
+            let dispatcher = dispatcher.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                if let Err(message) = stream_files(run, files, bridge, rx, current).await {
-                    dispatcher.dispatch(Action::Failed { run, message });
-                }
+                let preview = preview_file(&f).await;
+                dispatcher.dispatch(Action::OpenMapper(Mapper {
+                    file,
+                    name: f.name(),
+                    preview,
+                }));
             });
+        })
+    };
+
+    let on_map_apply = {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        let config = config.clone();
+        let mapper = store.0.mapper.clone();
+        Callback::from(move |choice: MapChoice| {
+            let Some(m) = &mapper else { return };
+            let d = driver.borrow();
+            d.maps
+                .borrow_mut()
+                .insert(storage_key(&m.preview.columns), choice.map.clone());
+            if choice.remember {
+                remember_mapping(&m.preview, &choice.map);
+            }
+            d.time_zone.set(choice.time_zone);
+            dispatcher.dispatch(Action::CloseMapper);
+            let files = d.files.borrow().clone();
+            start_files(&d, dispatcher.clone(), config.clone(), files);
+        })
+    };
+
+    let on_map_close = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::CloseMapper))
+    };
+
+    let on_map_forget = {
+        let driver = driver.clone();
+        Callback::from(move |_: MouseEvent| {
+            forget_mappings();
+            driver.borrow().maps.borrow_mut().clear();
         })
     };
 
@@ -229,7 +326,7 @@ pub fn app() -> Html {
                 <p>{ "The exporter grows a window hour by hour and exports the fingerprint once it stops changing: similarity to the previous step at least tau for stable_bins steps in a row, after at least min_bins hours. To identify a device, its fingerprint is compared with labelled ones; below rho the answer is \"unknown\"." }</p>
             </details>
             <div class="tools">
-                <ParamsPanel config={config.clone()} error={state.config_error.clone()} on_change={on_config} />
+                <ParamsPanel config={config.clone()} error={state.config_error.clone()} on_change={on_config} on_forget_mappings={on_map_forget} />
                 <LabelImport label_file={state.label_file.clone()} on_labels={on_labels} />
             </div>
             if total > 0 {
@@ -241,7 +338,10 @@ pub fn app() -> Html {
             if state.phase == Phase::Cancelled {
                 <p class="notice" role="status">{ "Cancelled. Drop files to start again." }</p>
             }
-            <Diagnostics files={state.files.clone()} />
+            <Diagnostics files={state.files.clone()} on_map={on_map} />
+            if let Some(m) = &state.mapper {
+                <MapperDialog mapper={m.clone()} on_apply={on_map_apply} on_close={on_map_close} />
+            }
             if state.phase == Phase::Done {
                 if state.devices.is_empty() {
                     <p class="notice" id="no-devices">{ "No local device was found in these files: a device needs a local address (10/8, 172.16/12, 192.168/16, ...) and at least one flow that gives it a service." }</p>

@@ -7,14 +7,17 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsProps {
     pub files: Vec<FileState>,
+    /// Open the column mapping of file i (offered when its header was not understood).
+    pub on_map: Callback<u32>,
 }
 
 #[function_component(Diagnostics)]
 pub fn diagnostics(props: &DiagnosticsProps) -> Html {
-    let done: Vec<_> = props
+    let done: Vec<(usize, _)> = props
         .files
         .iter()
-        .filter_map(|f| f.summary.as_ref())
+        .enumerate()
+        .filter_map(|(i, f)| Some((i, f.summary.as_ref()?)))
         .collect();
     if done.is_empty() {
         return html! {};
@@ -23,12 +26,20 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
         <section class="files" id="files">
             <h2>{ "Files" }</h2>
             <ul>
-            { for done.iter().map(|s| {
+            { for done.iter().map(|&(i, s)| {
                 let problems = s.diagnostics.total();
+                let on_map = {
+                    let cb = props.on_map.clone();
+                    Callback::from(move |_: MouseEvent| cb.emit(i as u32))
+                };
                 html! {
                     <li class={classes!("file", (problems > 0).then_some("has-problems"))}>
                         <span class="name">{ s.name.clone() }</span>
                         { format!(" — {} · {} records", s.format, s.records) }
+                        if crate::mapping::needs_mapping(s) {
+                            { " " }
+                            <button type="button" class="secondary map-columns" onclick={on_map}>{ "Map columns…" }</button>
+                        }
                         if problems > 0 {
                             { format!(" · {problems} problems") }
                             <ul class="diagnostics">

@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod drop_zone;
 pub mod evaluation;
 pub mod labels;
+pub mod mapper;
 pub mod params;
 pub mod progress;
 pub mod service_chart;

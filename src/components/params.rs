@@ -12,6 +12,8 @@ pub struct ParamsPanelProps {
     pub config: Config,
     pub error: Option<String>,
     pub on_change: Callback<Config>,
+    /// Forget the column mappings saved in this browser.
+    pub on_forget_mappings: Callback<MouseEvent>,
 }
 
 /// One field: its method.md name, how it reads and writes the config.
@@ -263,6 +265,10 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
                 let cb = props.on_change.clone();
                 Callback::from(move |_| cb.emit(Config::default()))
             }}>{ "Reset to defaults" }</button>
+            { " " }
+            <button type="button" id="forget-mappings" class="secondary" onclick={props.on_forget_mappings.clone()}>
+                { "Forget column mappings saved in this browser" }
+            </button>
             if let Some(error) = &props.error {
                 <p class="error" role="alert" id="param-error">{ error.clone() }</p>
             }
