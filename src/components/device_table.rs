@@ -21,6 +21,7 @@ pub struct DeviceTableProps {
 #[function_component(DeviceTable)]
 pub fn device_table(props: &DeviceTableProps) -> Html {
     let named = !props.labels.is_empty();
+    let typed = props.labels.values().any(|l| !l.kind.is_empty());
     html! {
         <section class="devices">
             <h2>{ format!("Devices ({})", props.devices.len()) }</h2>
@@ -30,7 +31,7 @@ pub fn device_table(props: &DeviceTableProps) -> Html {
                     <th scope="col">{ "device" }</th>
                     if named {
                         <th scope="col">{ "name" }</th>
-                        <th scope="col">{ "type" }</th>
+                        if typed { <th scope="col">{ "type" }</th> }
                     }
                     <th scope="col" class="num">{ "flows" }</th>
                     <th scope="col" class="num">{ "active hours" }</th>
@@ -59,7 +60,7 @@ pub fn device_table(props: &DeviceTableProps) -> Html {
                             <td class="key"><button type="button" class="link" onclick={on_click}>{ key.clone() }</button></td>
                             if named {
                                 <td class="name">{ label.map(|l| l.name.clone()).unwrap_or_default() }</td>
-                                <td class="kind">{ label.map(|l| l.kind.clone()).unwrap_or_default() }</td>
+                                if typed { <td class="kind">{ label.map(|l| l.kind.clone()).unwrap_or_default() }</td> }
                             }
                             <td class="num flows">{ d.flows }</td>
                             <td class="num active">{ d.active_bins }</td>
