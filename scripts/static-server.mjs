@@ -11,11 +11,14 @@ const TYPES = {
   ".json": "application/json", ".png": "image/png", ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8",
 };
 
-export function serve(dir, port = 0) {
+/** Serve DIR on 127.0.0.1:PORT (0 = any free port), under the URL path PREFIX ("/" or "/sub/path/"). */
+export function serve(dir, port = 0, prefix = "/") {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     let rel;
     try { rel = decodeURIComponent(new URL(req.url, "http://x").pathname); } catch { res.writeHead(400).end(); return; }
+    if (!rel.startsWith(prefix)) { res.writeHead(404, { "content-type": "text/plain" }).end("not found"); return; }
+    rel = "/" + rel.slice(prefix.length);
     let file = path.join(root, rel);
     if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     if (rel.endsWith("/")) file = path.join(file, "index.html");

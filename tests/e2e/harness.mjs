@@ -27,11 +27,12 @@ export function cliDevices(files, flags = []) {
   return cli(["devices", ...flags, ...files]);
 }
 
-export async function start() {
+/** Serve dist/ (under `prefix`, e.g. "/tools/svcprint/" for a sub-path host) and start chromium. */
+export async function start(prefix = "/") {
   if (!fs.existsSync(path.join(ROOT, "dist/index.html"))) throw new Error("dist/ is missing: run trunk build --release first");
   if (!fs.existsSync(UNSW)) throw new Error(`corpus not found at ${CORPUS} (set SVCPRINT_CORPUS)`);
   fs.mkdirSync(OUT, { recursive: true });
-  const server = await serve(path.join(ROOT, "dist"), 0);
+  const server = await serve(path.join(ROOT, "dist"), 0, prefix);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const executablePath = process.env.CHROMIUM ?? execFileSync("sh", ["-c", "command -v chromium"]).toString().trim();
   // Playwright gives the browser a fresh temporary profile of its own.
@@ -56,7 +57,7 @@ export async function start() {
       if (!["data:", "blob:"].includes(u.protocol) && u.origin !== origin) problems.push(`request to another origin: ${r.url()}`);
     });
     page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    await page.goto(`${origin}/`);
+    await page.goto(`${origin}${prefix}`);
     await page.waitForSelector("#file-input", { state: "attached" });
     return page;
   }
