@@ -269,3 +269,66 @@ proptest! {
         prop_assert_eq!(evaluate(&a, &labels, &cfg), evaluate(&b, &labels, &cfg));
     }
 }
+
+/// (label number, (service index, weight)s, stable) per entry.
+type EntrySpec = (u8, Vec<(usize, f64)>, bool);
+
+fn library_entries() -> impl Strategy<Value = Vec<EntrySpec>> {
+    proptest::collection::vec(
+        (
+            0u8..4,
+            proptest::collection::vec((0usize..SERVICES.len(), 1e-9f64..=1.0), 0..6),
+            any::<bool>(),
+        ),
+        0..6,
+    )
+}
+
+const SERVICES: [&str; 8] = [
+    "TCP/443",
+    "in:TCP/80",
+    "UDP/53",
+    "UDP/other",
+    "in:UDP/other",
+    "ICMP",
+    "in:ICMPv6",
+    "P253",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_library_survives_its_json(entries in library_entries(), blind in any::<bool>()) {
+        use svcprint_engine::exporter::Window;
+        use svcprint_engine::library::Entry;
+        use svcprint_engine::Service;
+        let params = Config { direction_aware: !blind, ..Config::default() };
+        let lib = Library {
+            params,
+            entries: entries
+                .into_iter()
+                .map(|(label, weights, stable)| Entry {
+                    label: format!("type{label}"),
+                    representation: "SP".into(),
+                    window: Window { first_bin: 1, last_bin: 24, n: 24, start_ms: 3_600_000, end_ms: 90_000_000 },
+                    stable,
+                    fingerprint: Fingerprint {
+                        weights: weights
+                            .into_iter()
+                            .map(|(i, w)| {
+                                let s: Service = SERVICES[i].parse().unwrap();
+                                (if blind { s.without_direction() } else { s }, w)
+                            })
+                            .collect(),
+                    }
+                    .with_keys(|s| s),
+                    device: None,
+                })
+                .collect(),
+        };
+        let text = serde_json::to_string(&lib).unwrap();
+        let back: Library = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(back, lib);
+    }
+}
