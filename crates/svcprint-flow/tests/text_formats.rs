@@ -725,3 +725,144 @@ proptest! {
         }
     }
 }
+
+/// Byte offset of the start of each line after the first.
+fn line_starts(text: &str) -> Vec<u64> {
+    text.match_indices('\n')
+        .map(|(i, _)| i as u64 + 1)
+        .collect()
+}
+
+#[test]
+fn nfdump_17_csv_fast() {
+    // nfdump 1.7 `-o csv-fast`: header and row layout from nfdump src/output/output_csv.c
+    // (csv_prolog_fast, csv_record_fast): record counter, address family, first/last in
+    // Unix milliseconds, protocol number, flag string (TCP only), input packets/bytes.
+    let text = "cnt,af,firstSeen,lastSeen,proto,srcAddr,srcPort,dstAddr,dstPort,srcAS,dstAS,input,output,flags,srcTos,packets,bytes\n\
+1,2,1561451807096,1561451808000,6,192.168.1.20,40001,93.184.216.34,443,0,0,0,0,...AP.S.,0,5,400\n\
+2,10,1561451809000,1561451809000,17,fe80::1,5353,ff02::fb,5353,0,0,0,0,........,0,1,120\n";
+    let (recs, s) = decode(text);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics.kept);
+    assert_eq!(s.format, "csv-nfdump");
+    let nl = line_starts(text);
+    let mut a = rec(
+        1_561_451_807_096,
+        1_561_451_808_000,
+        6,
+        ("192.168.1.20", 40001),
+        ("93.184.216.34", 443),
+    );
+    a.packets = 5;
+    a.octets = 400;
+    a.union_tcp_flags = Some(0x1a);
+    a.position = Position {
+        file: 0,
+        line: 2,
+        byte: nl[0],
+    };
+    let mut b = rec(
+        1_561_451_809_000,
+        1_561_451_809_000,
+        17,
+        ("fe80::1", 5353),
+        ("ff02::fb", 5353),
+    );
+    b.octets = 120;
+    b.union_tcp_flags = Some(0);
+    b.position = Position {
+        file: 0,
+        line: 3,
+        byte: nl[1],
+    };
+    assert_eq!(recs, vec![a, b]);
+}
+
+#[test]
+fn fdsdump_csv_and_json_with_aliases() {
+    // fdsdump (CESNET/ipfixcol2 src/tools/fdsdump/src/lister/csvPrinter.cpp): the header
+    // is the requested field list as given; `timestamp=unix` prints Unix milliseconds;
+    // biflows are split into a forward and a reverse row (one-way each). The field list
+    // is the one CESNET's own test suite passes to fdsdump (FDSDUMP_CSV_FIELDS =
+    // "flowstart,flowend,proto,srcip,dstip,srcport,dstport,packets,bytes").
+    let csv = "flowstart,flowend,proto,srcip,dstip,srcport,dstport,packets,bytes\n\
+1561451807096,1561451808000,6,192.168.1.20,93.184.216.34,40001,443,5,400\n\
+1561451807120,1561451807990,6,93.184.216.34,192.168.1.20,443,40001,4,3000\n";
+    let (recs, s) = decode(csv);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics.kept);
+    assert_eq!(s.format, "csv-ipfix");
+    let nl = line_starts(csv);
+    let mut a = rec(
+        1_561_451_807_096,
+        1_561_451_808_000,
+        6,
+        ("192.168.1.20", 40001),
+        ("93.184.216.34", 443),
+    );
+    a.packets = 5;
+    a.octets = 400;
+    a.position = Position {
+        file: 0,
+        line: 2,
+        byte: nl[0],
+    };
+    let mut b = rec(
+        1_561_451_807_120,
+        1_561_451_807_990,
+        6,
+        ("93.184.216.34", 443),
+        ("192.168.1.20", 40001),
+    );
+    b.packets = 4;
+    b.octets = 3000;
+    b.position = Position {
+        file: 0,
+        line: 3,
+        byte: nl[1],
+    };
+    assert_eq!(recs, vec![a.clone(), b.clone()]);
+    // The same rows from jsonPrinter.cpp: "[" then "\n " before the first object,
+    // ",\n " between objects, "\n]\n" at the end; member names are the field names.
+    let json = "[\n {\"flowstart\":1561451807096,\"flowend\":1561451808000,\"proto\":6,\"srcip\":\"192.168.1.20\",\"dstip\":\"93.184.216.34\",\"srcport\":40001,\"dstport\":443,\"packets\":5,\"bytes\":400},\n {\"flowstart\":1561451807120,\"flowend\":1561451807990,\"proto\":6,\"srcip\":\"93.184.216.34\",\"dstip\":\"192.168.1.20\",\"srcport\":443,\"dstport\":40001,\"packets\":4,\"bytes\":3000}\n]\n";
+    let (jrecs, s) = decode(json);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics.kept);
+    assert_eq!(s.format, "json-ipfix");
+    a.position = Position {
+        file: 0,
+        line: 2,
+        byte: 3,
+    };
+    b.position = Position {
+        file: 0,
+        line: 3,
+        byte: json.find(",\n {").unwrap() as u64 + 3,
+    };
+    assert_eq!(jrecs, vec![a, b]);
+}
+
+#[test]
+fn joy_without_reverse_counters() {
+    // A one-way Joy record: only the `_out` pair, as in Joy's documented sample output
+    // (the `_in` members are reverse counters). Hand-written; Joy's source was not
+    // checked for exactly when it omits `_in`. Absent `_in` counters read as 0.
+    let text = "{\"sa\":\"192.168.3.110\",\"da\":\"239.255.255.250\",\"pr\":17,\"sp\":50000,\"dp\":1900,\"bytes_out\":175,\"num_pkts_out\":1,\"time_start\":1528288498.812,\"time_end\":1528288498.812}\n";
+    let (recs, s) = decode(text);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics.kept);
+    assert_eq!(s.format, "json-joy");
+    let mut a = rec(
+        1_528_288_498_812,
+        1_528_288_498_812,
+        17,
+        ("192.168.3.110", 50000),
+        ("239.255.255.250", 1900),
+    );
+    a.octets = 175;
+    a.source_initiated = true;
+    a.reverse_packets = Some(0);
+    a.reverse_octets = Some(0);
+    a.position = Position {
+        file: 0,
+        line: 1,
+        byte: 0,
+    };
+    assert_eq!(recs, vec![a]);
+}

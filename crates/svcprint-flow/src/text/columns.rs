@@ -581,6 +581,11 @@ impl Plan {
         None
     }
 
+    /// Whether the source initiated each flow (method.md M2 rule 1).
+    pub(crate) fn source_initiated(&self) -> bool {
+        self.source_initiated
+    }
+
     fn has(&self, f: Field) -> bool {
         !self.slots[f as usize].is_empty()
     }

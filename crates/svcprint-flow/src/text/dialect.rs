@@ -75,6 +75,20 @@ const IPFIX: Table = &[
     ("reverseInitialTCPFlags", RevInitialTcpFlags, Flags),
     ("icmpTypeCodeIPv4", IcmpTypeCode, IcmpV4),
     ("icmpTypeCodeIPv6", IcmpTypeCode, IcmpV6),
+    // fdsdump (ipfixcol2) `-o csv:FIELDS` / `-o json:FIELDS` write each requested
+    // field name as the column (member) name, so its libfds aliases appear as headers
+    // (src/tools/fdsdump/src/lister/csvPrinter.cpp, jsonPrinter.cpp in CESNET/ipfixcol2).
+    // Times are `YYYY-MM-DDThh:mm:ss.sssZ` (`timestamp=formatted`, the default) or Unix
+    // milliseconds (`timestamp=unix`); biflows are split into two one-way rows.
+    ("flowstart", Start, Time(None)),
+    ("flowend", End, Time(None)),
+    ("proto", Proto, Conv::Proto),
+    ("srcip", SrcIp, Ip),
+    ("dstip", DstIp, Ip),
+    ("srcport", SrcPort, Port),
+    ("dstport", DstPort, Port),
+    ("packets", Packets, Count),
+    ("bytes", Bytes, Count),
 ];
 
 const ZEEK: Table = &[
@@ -124,6 +138,12 @@ const NFDUMP: Table = &[
     ("inBytes", Bytes, Count),
     ("inSrcMac", SrcMac, Mac),
     ("inDstMac", DstMac, Mac),
+    // -o csv-fast, nfdump 1.7 (src/output/output_csv.c, csv_prolog_fast):
+    // cnt,af,firstSeen,lastSeen,proto,srcAddr,srcPort,dstAddr,dstPort,srcAS,dstAS,
+    // input,output,flags,srcTos,packets,bytes; times in Unix milliseconds.
+    ("flags", TcpFlags, Flags),
+    ("packets", Packets, Count),
+    ("bytes", Bytes, Count),
     // -o json
     ("t_first", Start, Time(None)),
     ("t_last", End, Time(None)),
@@ -399,6 +419,11 @@ mod tests {
             Some(Dialect::Nfdump)
         );
         assert_eq!(detect("firstSeen,lastSeen,duration,proto,srcAddr,dstAddr,srcPort,dstPort,inPackets,inBytes"), Some(Dialect::Nfdump));
+        assert_eq!(detect("cnt,af,firstSeen,lastSeen,proto,srcAddr,srcPort,dstAddr,dstPort,srcAS,dstAS,input,output,flags,srcTos,packets,bytes"), Some(Dialect::Nfdump));
+        assert_eq!(
+            detect("flowstart,flowend,proto,srcip,dstip,srcport,dstport,packets,bytes"),
+            Some(Dialect::Ipfix)
+        );
         assert_eq!(detect("type,t_first,t_last,proto,src4_addr,dst4_addr,src_port,dst_port,in_packets,in_bytes"), Some(Dialect::Nfdump));
         assert_eq!(
             detect("sa,da,sp,dp,pr,time_start,time_end,num_pkts_out,bytes_out"),

@@ -12,6 +12,7 @@
 //! dialect is recognised once and every object is decoded through that plan.
 
 use super::columns::{normalize, DecodeOptions, Plan, Values};
+use super::dialect::Dialect;
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::record::{FlowRecord, Position};
@@ -382,7 +383,15 @@ impl JsonDecoder {
         };
         let mut virtual_names: Vec<String> = Vec::new();
         if let Some(d) = first.dialect {
+            // IPFIX names are biflow only when the first object has a `reverse…`
+            // member (as for a CSV header); without one (fdsdump splits biflows into
+            // one-way records) the reverse names are not read, so the records stay
+            // one-way like those of the same rows in CSV.
+            let one_way = d == Dialect::Ipfix && !first.source_initiated();
             for (n, _, _) in d.columns() {
+                if one_way && normalize(n).starts_with("reverse") {
+                    continue;
+                }
                 if !virtual_names.iter().any(|v| normalize(v) == normalize(n)) {
                     virtual_names.push((*n).to_string());
                 }
