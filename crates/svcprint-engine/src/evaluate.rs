@@ -24,6 +24,7 @@ use crate::identify::{answer_of, label_scores, Answer, Reference};
 use crate::labels::Labels;
 use crate::representation::{Fingerprint, Representation};
 use crate::similarity::{at_least, same_score, TOLERANCE};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -129,6 +130,9 @@ pub fn evaluate(act: &Activity, labels: &Labels, cfg: &Config) -> Evaluation {
     }
 }
 
+/// A fingerprint's exact weights (their bits), as a hash key.
+type Bits = Vec<(crate::ServiceId, u64)>;
+
 struct Query {
     device: usize,
     label: String,
@@ -177,19 +181,30 @@ pub fn evaluate_one(act: &Activity, labels: &Labels, cfg: &Config) -> Representa
         }
         per_device.push(result);
     }
+    // Identical fingerprints of one label score the same, and identical queries rank
+    // the same: both are computed once (exactly the same results, much less work on
+    // regular devices whose windows repeat).
+    let bits =
+        |f: &Fingerprint| -> Bits { f.weights.iter().map(|&(s, w)| (s, w.to_bits())).collect() };
+    let mut seen: FxHashSet<(&str, Bits)> = FxHashSet::default();
     let refs: Vec<Reference<'_, crate::ServiceId>> = library
         .iter()
+        .filter(|(l, f)| seen.insert((l.as_str(), bits(f))))
         .map(|(l, f)| Reference {
             label: l,
             fingerprint: f,
         })
         .collect();
+    let mut rankings: FxHashMap<Bits, Vec<(String, f64, usize)>> = FxHashMap::default();
     let queries: Vec<Query> = tests
         .iter()
         .map(|(d, l, f)| Query {
             device: *d,
             label: l.clone(),
-            ranking: label_scores(f, &refs, cfg.similarity),
+            ranking: rankings
+                .entry(bits(f))
+                .or_insert_with(|| label_scores(f, &refs, cfg.similarity))
+                .clone(),
         })
         .collect();
     let closed = closed_set(&queries, library.len(), per_device);
