@@ -186,12 +186,21 @@ pub fn run(
                     .collect();
                 let only_q: Vec<&str> = e.only_query.iter().map(|i| i.service.as_str()).collect();
                 let only_m: Vec<&str> = e.only_match.iter().map(|i| i.service.as_str()).collect();
-                writeln!(out, "    shared with {}: {}", e.label, shared.join(", "))?;
+                let list = |v: &[String]| {
+                    if v.is_empty() {
+                        "-".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                let only_q: Vec<String> = only_q.iter().map(|s| s.to_string()).collect();
+                let only_m: Vec<String> = only_m.iter().map(|s| s.to_string()).collect();
+                writeln!(out, "    shared with {}: {}", e.label, list(&shared))?;
                 writeln!(
                     out,
                     "    only in query: {}; only in match: {}",
-                    only_q.join(", "),
-                    only_m.join(", ")
+                    list(&only_q),
+                    list(&only_m)
                 )?;
             }
         }
