@@ -4,10 +4,12 @@
 //! label import recomputes without re-reading the files.
 
 use serde::{Deserialize, Serialize};
+use svcprint_engine::mud::{mud, stable_services};
 use svcprint_engine::{
     activity, convergence, evaluate, exports, recurrence, summary::summarize, Aggregates, Config,
-    DeviceSummary, Evaluation, Labels,
+    DeviceKey, DeviceSummary, Evaluation, Labels, Library,
 };
+use svcprint_flow::format_rfc3339_ms;
 
 /// Per device: its fingerprint exports (M8) and their convergence and recurrence (M9).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,6 +64,151 @@ pub fn analyse(aggregates: &Aggregates, labels: &Labels, cfg: &Config) -> Analys
         devices,
         fingerprints,
         evaluation,
+    }
+}
+
+/// What the page can download (made in the page from the kept aggregates; nothing is uploaded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// The fingerprint library JSON (M10, M12) of the labelled devices, without addresses.
+    Library,
+    /// The evaluation (M11) as JSON, the shape `svcprint evaluate --json` prints.
+    Evaluation,
+    /// One row per device: the device table as CSV.
+    Devices,
+    /// The RFC 8520 MUD draft (M12) of one device, from its stable Service List.
+    Mud { device: String },
+}
+
+/// A file to download.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Download {
+    pub name: String,
+    pub mime: String,
+    pub text: String,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(v)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Makes the download `kind` asks for, or says why it cannot.
+pub fn export(
+    aggregates: &Aggregates,
+    labels: &Labels,
+    cfg: &Config,
+    kind: &ExportKind,
+) -> Result<Download, String> {
+    let act = activity(aggregates, cfg);
+    match kind {
+        ExportKind::Library => {
+            if labels.is_empty() {
+                return Err("import a label file first: the library holds the fingerprints of labelled devices".into());
+            }
+            let lib = Library::build(&act, &exports(&act, cfg), labels, cfg, false);
+            Ok(Download {
+                name: "svcprint-library.json".into(),
+                mime: "application/json".into(),
+                text: json(&lib)?,
+            })
+        }
+        ExportKind::Evaluation => {
+            if labels.is_empty() {
+                return Err(
+                    "import a label file first: the evaluation needs labelled devices".into(),
+                );
+            }
+            let eval = evaluate(&act, labels, cfg);
+            Ok(Download {
+                name: "svcprint-evaluation.json".into(),
+                mime: "application/json".into(),
+                text: json(&eval)?,
+            })
+        }
+        ExportKind::Devices => {
+            let fps: std::collections::BTreeMap<String, DeviceFingerprints> =
+                analyse(aggregates, &Labels::default(), cfg)
+                    .fingerprints
+                    .into_iter()
+                    .map(|f| (f.key.clone(), f))
+                    .collect();
+            let mut text = String::from("device,name,type,flows,active_bins,first,last,services,exports,unstable,median_convergence_hours,recurrence,service_prevalence\n");
+            for d in summarize(&act) {
+                let key: Option<DeviceKey> = d.key.parse().ok();
+                let label = key.as_ref().and_then(|k| labels.get(k));
+                let f = fps.get(&d.key);
+                let opt = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_default();
+                let services: Vec<String> = d
+                    .services
+                    .iter()
+                    .map(|s| format!("{}={:.4}", s.service, s.prevalence))
+                    .collect();
+                text.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    d.key,
+                    csv_field(label.map(|l| l.name.as_str()).unwrap_or("")),
+                    csv_field(label.and_then(|l| l.kind.as_deref()).unwrap_or("")),
+                    d.flows,
+                    d.active_bins,
+                    format_rfc3339_ms(d.first_ms),
+                    format_rfc3339_ms(d.last_ms),
+                    d.services.len(),
+                    f.map(|f| f.exports).unwrap_or(0),
+                    f.map(|f| f.unstable).unwrap_or(0),
+                    opt(f.and_then(|f| f.median_hours)),
+                    opt(f.and_then(|f| f.recurrence)),
+                    csv_field(&services.join(" ")),
+                ));
+            }
+            Ok(Download {
+                name: "svcprint-devices.csv".into(),
+                mime: "text/csv".into(),
+                text,
+            })
+        }
+        ExportKind::Mud { device } => {
+            let key: DeviceKey = device.parse().map_err(|e| format!("{device}: {e}"))?;
+            let ex = exports(&act, cfg);
+            let dev = ex
+                .iter()
+                .find(|d| d.key == key)
+                .ok_or_else(|| format!("{device} has no service in these files"))?;
+            let services = stable_services(&act, dev);
+            if services.is_empty() {
+                return Err(format!(
+                    "{device} has no stable fingerprint yet (try a lower tau or min_bins)"
+                ));
+            }
+            let last = dev
+                .exports
+                .iter()
+                .filter(|e| e.stable)
+                .map(|e| e.window.end_ms)
+                .max()
+                .unwrap_or(0);
+            let doc = mud(&key.to_string(), &services, &format_rfc3339_ms(last));
+            let name = format!("mud-{}.json", device.replace([':', '.'], "-"));
+            Ok(Download {
+                name,
+                mime: "application/json".into(),
+                text: json(&doc)?,
+            })
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break. Names come
+/// from the user's label file.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }
 
@@ -135,5 +282,73 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["G2", "G4", "G8", "SL", "SP"]
         );
+    }
+
+    #[test]
+    fn exports_are_made_from_the_aggregates() {
+        let aggregates = demo_aggregates();
+        let cfg = Config::default();
+        let none = Labels::default();
+        assert!(export(&aggregates, &none, &cfg, &ExportKind::Library)
+            .unwrap_err()
+            .contains("label file"));
+        let (labels, _) = Labels::parse(&labels_csv(
+            &Simulator::new(SimConfig::default()).devices(),
+            1,
+        ));
+
+        let lib = export(&aggregates, &labels, &cfg, &ExportKind::Library).expect("labelled");
+        let parsed: Library = serde_json::from_str(&lib.text).expect("library JSON reads back");
+        assert_eq!(
+            parsed,
+            Library::build(
+                &activity(&aggregates, &cfg),
+                &exports(&activity(&aggregates, &cfg), &cfg),
+                &labels,
+                &cfg,
+                false
+            )
+        );
+        assert!(
+            !lib.text.contains("02:10:00"),
+            "no addresses in the library by default"
+        );
+
+        let csv = export(&aggregates, &labels, &cfg, &ExportKind::Devices).expect("csv");
+        let lines: Vec<&str> = csv.text.lines().collect();
+        assert_eq!(lines.len(), 16, "header and 15 devices");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("02:10:00:00:00:02,plug-kitchen,smart_plug,1078,673,")),
+            "{}",
+            csv.text
+        );
+
+        let m = export(
+            &aggregates,
+            &labels,
+            &cfg,
+            &ExportKind::Mud {
+                device: "02:10:00:00:00:0a".into(),
+            },
+        )
+        .expect("thermostat is stable");
+        assert_eq!(m.name, "mud-02-10-00-00-00-0a.json");
+        let v: serde_json::Value = serde_json::from_str(&m.text).expect("valid JSON");
+        assert!(
+            v.get("ietf-mud:mud").is_some() && v.get("ietf-access-control-list:acls").is_some(),
+            "{}",
+            m.text
+        );
+        assert!(export(
+            &aggregates,
+            &labels,
+            &cfg,
+            &ExportKind::Mud {
+                device: "10.9.9.9".into()
+            }
+        )
+        .is_err());
     }
 }

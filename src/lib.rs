@@ -16,6 +16,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod download;
+#[cfg(target_arch = "wasm32")]
 pub mod reader;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

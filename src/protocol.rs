@@ -2,15 +2,15 @@
 //! `run` it belongs to, so answers of a cancelled run are ignored. The engine never sees
 //! these.
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Download, ExportKind};
 use serde::{Deserialize, Serialize};
 use svcprint_engine::Config;
 use svcprint_flow::{DecodeOptions, FileSummary};
 
 /// Bytes per file slice sent to the worker (messages are copied, not transferred).
-pub const CHUNK_BYTES: usize = 4 << 20;
+pub const CHUNK_BYTES: usize = 1 << 20;
 /// Slices sent ahead of the worker's acknowledgements.
-pub const IN_FLIGHT: usize = 2;
+pub const IN_FLIGHT: usize = 3;
 
 /// A device's name and type (from a label file, or the demo's own labels).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,6 +59,8 @@ pub enum ToWorker {
     Configure { config: Config },
     /// A label file's text (replaces the current labels).
     Labels { name: String, text: String },
+    /// Make a download from the kept results.
+    Export { kind: ExportKind },
 }
 
 /// Worker -> page.
@@ -95,6 +97,10 @@ pub enum FromWorker {
         count: usize,
         errors: Vec<String>,
     },
+    /// A download made in the worker (the page saves it; nothing is uploaded).
+    Download(Download),
+    /// Why an export could not be made.
+    ExportFailed { message: String },
     /// Parameters that do not validate (the previous ones stay in force).
     ConfigRejected { message: String },
     /// The run could not go on (a protocol error, never bad input: bad input gives diagnostics).

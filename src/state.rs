@@ -68,6 +68,8 @@ pub struct AppState {
     pub config_error: Option<String>,
     /// The column-mapping dialog, when open.
     pub mapper: Option<Mapper>,
+    /// Why the last export could not be made.
+    pub export_error: Option<String>,
 }
 
 impl Default for AppState {
@@ -86,6 +88,7 @@ impl Default for AppState {
             config: Config::default(),
             config_error: None,
             mapper: None,
+            export_error: None,
         }
     }
 }
@@ -138,6 +141,8 @@ pub enum Action {
     Select(String),
     OpenMapper(Mapper),
     CloseMapper,
+    /// An export was made (`None`) or refused (`Some(why)`).
+    Exported(Option<String>),
 }
 
 impl AppState {
@@ -225,6 +230,7 @@ impl AppState {
             }
             Action::OpenMapper(m) if self.phase != Phase::Reading => self.mapper = Some(m),
             Action::CloseMapper => self.mapper = None,
+            Action::Exported(error) => self.export_error = error,
             _ => {}
         }
     }

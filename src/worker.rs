@@ -157,6 +157,21 @@ impl Worker for IngestWorker {
                     },
                 ),
             },
+            ToWorker::Export { kind } => {
+                let answer = match &self.aggregates {
+                    Some(aggregates) => {
+                        crate::analysis::export(aggregates, &self.labels, &self.config, &kind)
+                    }
+                    None => Err("load files or the demo first".into()),
+                };
+                scope.respond(
+                    id,
+                    match answer {
+                        Ok(d) => FromWorker::Download(d),
+                        Err(message) => FromWorker::ExportFailed { message },
+                    },
+                );
+            }
             ToWorker::Labels { name, text } => {
                 let (labels, errors) = Labels::parse(&text);
                 let count = labels.len();

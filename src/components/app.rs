@@ -5,11 +5,13 @@ use super::device_table::DeviceTable;
 use super::diagnostics::Diagnostics;
 use super::drop_zone::DropZone;
 use super::evaluation::EvaluationView;
+use super::exports::Exports;
 use super::labels::LabelImport;
 use super::mapper::{MapChoice, MapperDialog};
 use super::params::ParamsPanel;
 use super::progress::Progress;
 use super::service_chart::ServiceChart;
+use crate::analysis::ExportKind;
 use crate::mapping::storage_key;
 use crate::protocol::{FileMeta, FromWorker, ToWorker};
 use crate::reader::{
@@ -159,6 +161,10 @@ fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Ac
         },
         FromWorker::ConfigRejected { message } => Action::ConfigRejected { message },
         FromWorker::Failed { run, message } => Action::Failed { run, message },
+        FromWorker::Download(d) => {
+            Action::Exported(crate::download::save_text(&d.name, &d.mime, &d.text).err())
+        }
+        FromWorker::ExportFailed { message } => Action::Exported(Some(message)),
     }
 }
 
@@ -302,6 +308,13 @@ pub fn app() -> Html {
         })
     };
 
+    let on_export = {
+        let driver = driver.clone();
+        Callback::from(move |kind: ExportKind| {
+            driver.borrow().bridge.send(ToWorker::Export { kind })
+        })
+    };
+
     let on_select = {
         let dispatcher = store.dispatcher();
         Callback::from(move |key: String| dispatcher.dispatch(Action::Select(key)))
@@ -350,9 +363,10 @@ pub fn app() -> Html {
                         <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()}
                             fingerprints={state.fingerprints.clone()} selected={state.selected.clone()} on_select={on_select} />
                         if let Some(device) = state.selected_device() {
-                            <ServiceChart device={device.clone()} />
+                            <ServiceChart device={device.clone()} on_export={on_export.clone()} />
                         }
                         <EvaluationView evaluation={state.evaluation.clone()} />
+                        <Exports on_export={on_export} error={state.export_error.clone()} labelled={!state.labels.is_empty()} />
                     </section>
                 }
             }

@@ -6,6 +6,7 @@ pub mod device_table;
 pub mod diagnostics;
 pub mod drop_zone;
 pub mod evaluation;
+pub mod exports;
 pub mod labels;
 pub mod mapper;
 pub mod params;
