@@ -48,58 +48,105 @@ pub struct Loaded {
 
 /// Reads `paths` into one `Aggregates`, with text decoding options (column mapping, time
 /// zone).
+///
+/// Text files are independent of each other, so several files are decoded on parallel
+/// threads (one `Aggregator` each, merged at the end: aggregation is order-independent).
+/// Binary exports may need templates from an earlier file, so when any file turns out not
+/// to be text, everything is read again in order in one `Session`. Either way the result
+/// is the same as one sequential pass.
 pub fn load_with(
     paths: &[PathBuf],
     config: &Config,
     limits: &Limits,
     text: &DecodeOptions,
 ) -> Result<Loaded, String> {
-    let mut aggregator = Aggregator::new(config).map_err(|e| e.to_string())?;
-    let mut files = Vec::with_capacity(paths.len());
-    let mut records = 0u64;
-    let mut unreadable = 0;
+    // Validate once, with a clear error, before any thread starts.
+    Aggregator::new(config).map_err(|e| e.to_string())?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len());
+    if threads > 1 {
+        let loaded = load_parallel(paths, config, limits, text, threads)?;
+        if loaded.files.iter().all(|f| is_text_format(&f.format)) {
+            return Ok(loaded);
+        }
+    }
+    load_sequential(paths, config, limits, text)
+}
+
+/// Formats that carry no state between files (text, in any container; or nothing decoded).
+fn is_text_format(format: &str) -> bool {
+    let inner = format.rsplit('/').next().unwrap_or(format);
+    inner.starts_with("csv")
+        || inner.starts_with("tsv")
+        || inner.starts_with("json")
+        || matches!(inner, "unknown" | "empty")
+}
+
+/// One file through its decoder into `aggregator`; the file's summary and record count.
+fn read_one(
+    path: &PathBuf,
+    mut decoder: svcprint_flow::FileDecoder,
+    aggregator: &mut Aggregator,
+) -> (FileSummary, u64, bool) {
+    let name = path.display().to_string();
     let mut buf = vec![0u8; CHUNK];
     let mut batch = Vec::with_capacity(8192);
+    let mut records = 0u64;
+    let mut io_error = None;
+    match File::open(path) {
+        Ok(mut file) => loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    decoder.feed(&buf[..n], &mut batch);
+                    records += batch.len() as u64;
+                    aggregator.add_all(&batch);
+                    batch.clear();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    io_error = Some(e);
+                    break;
+                }
+            }
+        },
+        Err(e) => io_error = Some(e),
+    }
+    let mut summary = decoder.finish(&mut batch);
+    records += batch.len() as u64;
+    aggregator.add_all(&batch);
+    let unreadable = io_error.is_some();
+    if let Some(e) = io_error {
+        summary.diagnostics.push(Diagnostic {
+            file: name,
+            line: None,
+            column: None,
+            offset: None,
+            kind: DiagKind::Truncated,
+            message: format!("cannot read the file: {e}"),
+        });
+    }
+    (summary, records, unreadable)
+}
+
+fn load_sequential(
+    paths: &[PathBuf],
+    config: &Config,
+    limits: &Limits,
+    text: &DecodeOptions,
+) -> Result<Loaded, String> {
+    let mut aggregator = Aggregator::new(config).map_err(|e| e.to_string())?;
+    let (mut files, mut records, mut unreadable) = (Vec::with_capacity(paths.len()), 0, 0);
     // One session: files share IPFIX/NetFlow templates in the order given.
     let mut session = Session::new(limits.clone());
     for path in paths {
-        let name = path.display().to_string();
-        let mut decoder = session.file(&name).options(text.clone());
-        let mut io_error = None;
-        match File::open(path) {
-            Ok(mut file) => loop {
-                match file.read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        decoder.feed(&buf[..n], &mut batch);
-                        records += batch.len() as u64;
-                        aggregator.add_all(&batch);
-                        batch.clear();
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        io_error = Some(e);
-                        break;
-                    }
-                }
-            },
-            Err(e) => io_error = Some(e),
-        }
-        let mut summary = decoder.finish(&mut batch);
-        records += batch.len() as u64;
-        aggregator.add_all(&batch);
-        batch.clear();
-        if let Some(e) = io_error {
-            unreadable += 1;
-            summary.diagnostics.push(Diagnostic {
-                file: name,
-                line: None,
-                column: None,
-                offset: None,
-                kind: DiagKind::Truncated,
-                message: format!("cannot read the file: {e}"),
-            });
-        }
+        let decoder = session
+            .file(&path.display().to_string())
+            .options(text.clone());
+        let (summary, n, bad) = read_one(path, decoder, &mut aggregator);
+        records += n;
+        unreadable += usize::from(bad);
         files.push(summary);
     }
     Ok(Loaded {
@@ -107,6 +154,71 @@ pub fn load_with(
         files,
         records,
         unreadable,
+    })
+}
+
+fn load_parallel(
+    paths: &[PathBuf],
+    config: &Config,
+    limits: &Limits,
+    text: &DecodeOptions,
+    threads: usize,
+) -> Result<Loaded, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    type Done = Vec<(usize, FileSummary, u64, bool)>;
+    let parts: Vec<(Option<Aggregates>, Done)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    // Validated above; a worker without an aggregator does nothing.
+                    let Ok(mut aggregator) = Aggregator::new(config) else {
+                        return (None, Vec::new());
+                    };
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        // File indexes as in the sequential pass (position in `paths`).
+                        let decoder = svcprint_flow::FileDecoder::with_options(
+                            i as u32,
+                            &path.display().to_string(),
+                            limits.clone(),
+                            text.clone(),
+                        );
+                        let (summary, records, unreadable) =
+                            read_one(path, decoder, &mut aggregator);
+                        done.push((i, summary, records, unreadable));
+                    }
+                    (Some(aggregator.finish()), done)
+                })
+            })
+            .collect();
+        workers.into_iter().filter_map(|w| w.join().ok()).collect()
+    });
+    let mut all: Done = Vec::with_capacity(paths.len());
+    let mut aggregates: Option<Aggregates> = None;
+    for (agg, done) in parts {
+        all.extend(done);
+        let agg = agg.ok_or("a reader thread had no aggregator")?;
+        match &mut aggregates {
+            None => aggregates = Some(agg),
+            Some(a) => a.merge(agg).map_err(|e| e.to_string())?,
+        }
+    }
+    if all.len() != paths.len() {
+        return Err("a reader thread failed".into());
+    }
+    all.sort_by_key(|d| d.0);
+    let aggregates = match aggregates {
+        Some(a) => a,
+        None => Aggregator::new(config).map_err(|e| e.to_string())?.finish(),
+    };
+    Ok(Loaded {
+        aggregates,
+        records: all.iter().map(|d| d.2).sum(),
+        unreadable: all.iter().filter(|d| d.3).count(),
+        files: all.into_iter().map(|d| d.1).collect(),
     })
 }
 
@@ -177,5 +289,96 @@ pub fn csv_field(text: &str) -> String {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn corpus() -> PathBuf {
+        let dir = std::env::var_os("SVCPRINT_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+            });
+        assert!(
+            dir.join("README.md").is_file(),
+            "corpus not found at {} (set SVCPRINT_CORPUS)",
+            dir.display()
+        );
+        dir
+    }
+
+    fn both(paths: &[PathBuf]) -> (Loaded, Loaded) {
+        let (cfg, limits, opts) = (
+            Config::default(),
+            Limits::default(),
+            DecodeOptions::default(),
+        );
+        let par = load_parallel(paths, &cfg, &limits, &opts, 2).expect("parallel");
+        let seq = load_sequential(paths, &cfg, &limits, &opts).expect("sequential");
+        (par, seq)
+    }
+
+    #[test]
+    fn text_files_in_parallel_equal_one_sequential_pass() {
+        let dir = corpus().join("unsw-ipfix-iot-2019");
+        let paths = vec![
+            dir.join("mouse_computer_room_hub.zip"),
+            dir.join("nature_remo.zip"),
+            dir.join("xiaomi_mijia_led.zip"),
+        ];
+        let (par, seq) = both(&paths);
+        assert_eq!(par.records, 10_763 + 125_025 + 128_801);
+        assert_eq!(par.records, seq.records);
+        assert_eq!(par.files, seq.files);
+        assert_eq!(par.aggregates, seq.aggregates);
+        let auto = load_with(
+            &paths,
+            &Config::default(),
+            &Limits::default(),
+            &DecodeOptions::default(),
+        )
+        .expect("load");
+        assert_eq!(auto.aggregates, seq.aggregates);
+    }
+
+    #[test]
+    fn binary_exports_fall_back_to_one_session_in_order() {
+        let dir = corpus().join("logstash-codec-netflow");
+        let paths = vec![
+            dir.join("ipfix_test_mikrotik_tpl.dat"),
+            dir.join("ipfix_test_mikrotik_data258.dat"),
+        ];
+        let (par, seq) = both(&paths);
+        // Alone, the data file lacks its template; in one session it has it.
+        assert_eq!(par.records, 0);
+        assert_eq!(seq.records, 28);
+        assert!(
+            !is_text_format(&par.files[0].format),
+            "{}",
+            par.files[0].format
+        );
+        let auto = load_with(
+            &paths,
+            &Config::default(),
+            &Limits::default(),
+            &DecodeOptions::default(),
+        )
+        .expect("load");
+        assert_eq!(auto.records, 28);
+        assert_eq!(auto.aggregates, seq.aggregates);
+        assert!(
+            is_text_format("zip/csv-ipfix")
+                && is_text_format("gzip/tsv-zeek")
+                && is_text_format("json-joy")
+        );
+        assert!(
+            !is_text_format("ipfix")
+                && !is_text_format("pcap")
+                && !is_text_format("gzip/netflow-v9")
+        );
     }
 }
