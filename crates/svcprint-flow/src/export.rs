@@ -166,7 +166,10 @@ impl Framer {
                     return Step::Consumed(0);
                 }
                 if id == 0 && len == 0 {
-                    let zeros = rest.iter().take_while(|&&b| b == 0).count() & !1;
+                    // Zero padding after the flowsets, read in whole 4-byte flowset
+                    // headers (each step looks at 4 bytes only), so the position where
+                    // the padding ends never depends on the chunk borders.
+                    let zeros = rest.iter().take_while(|&&b| b == 0).count() & !3;
                     return Step::Consumed(zeros);
                 }
                 let index = dec.stats.messages.saturating_sub(1);

@@ -3,9 +3,11 @@
 //! files before their data files, in the order of `tests/oracle/groups.py`).
 //!
 //! Golden values: flow records, data records, options records and diagnostic kinds per
-//! group, frozen from this decoder; record counts were cross-checked against tshark
-//! (`tests/oracle/tshark_counts.py` prints tshark's data-record count per group) and
-//! the pmacct collector's own output. Regenerate with `examples/export_groups.rs`.
+//! group, frozen from this decoder, and beside them the record count tshark 4.0 prints
+//! for the same bytes (`tests/oracle/tshark_counts.py`, frozen so the test needs no
+//! tshark). The two agree on 95 of the 104 groups; each of the other 9 has a comment
+//! saying, from the bytes, why ours is the intended reading. Regenerate ours with
+//! `examples/export_groups.rs`.
 //! Chunk borders never change the result.
 
 use std::collections::BTreeMap;
@@ -32,6 +34,9 @@ struct G {
     flows: u64,
     data: u64,
     options: u64,
+    /// Data plus options records tshark 4.0's cflow dissector prints for the group
+    /// (`tests/oracle/tshark_counts.py`), frozen here so the test needs no tshark.
+    tshark: u64,
     diags: &'static str,
 }
 
@@ -86,6 +91,7 @@ const GROUPS: &[G] = &[
         flows: 12,
         data: 12,
         options: 1,
+        tshark: 13,
         diags: "",
     },
     G {
@@ -94,6 +100,7 @@ const GROUPS: &[G] = &[
         flows: 8,
         data: 8,
         options: 0,
+        tshark: 8,
         diags: "",
     },
     G {
@@ -102,6 +109,7 @@ const GROUPS: &[G] = &[
         flows: 2,
         data: 2,
         options: 0,
+        tshark: 2,
         diags: "",
     },
     G {
@@ -110,6 +118,7 @@ const GROUPS: &[G] = &[
         flows: 3,
         data: 3,
         options: 0,
+        tshark: 3,
         diags: "",
     },
     G {
@@ -118,6 +127,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 1,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -126,6 +136,7 @@ const GROUPS: &[G] = &[
         flows: 46,
         data: 46,
         options: 0,
+        tshark: 46,
         diags: "",
     },
     G {
@@ -134,6 +145,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -142,6 +154,7 @@ const GROUPS: &[G] = &[
         flows: 26,
         data: 26,
         options: 0,
+        tshark: 26,
         diags: "",
     },
     G {
@@ -150,6 +163,7 @@ const GROUPS: &[G] = &[
         flows: 8,
         data: 8,
         options: 0,
+        tshark: 8,
         diags: "",
     },
     G {
@@ -158,6 +172,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -166,6 +181,7 @@ const GROUPS: &[G] = &[
         flows: 5,
         data: 5,
         options: 0,
+        tshark: 5,
         diags: "",
     },
     G {
@@ -174,6 +190,7 @@ const GROUPS: &[G] = &[
         flows: 2,
         data: 2,
         options: 1,
+        tshark: 3,
         diags: "",
     },
     G {
@@ -182,6 +199,7 @@ const GROUPS: &[G] = &[
         flows: 30,
         data: 30,
         options: 0,
+        tshark: 30,
         diags: "",
     },
     G {
@@ -190,6 +208,8 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        // tshark disagrees: header count 55582 (> 30, the v5 maximum) against a 1464-byte datagram: tshark reads the 30 records that fit, we reject the datagram because its count and length disagree (the issue asks the count to be checked against the length).
+        tshark: 30,
         diags: "framing=1",
     },
     G {
@@ -198,6 +218,8 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        // tshark disagrees: header count 163 (> 30) against a 1464-byte datagram: as invalid01.
+        tshark: 30,
         diags: "framing=1",
     },
     G {
@@ -206,6 +228,7 @@ const GROUPS: &[G] = &[
         flows: 29,
         data: 29,
         options: 0,
+        tshark: 29,
         diags: "",
     },
     G {
@@ -214,6 +237,7 @@ const GROUPS: &[G] = &[
         flows: 30,
         data: 30,
         options: 0,
+        tshark: 30,
         diags: "",
     },
     G {
@@ -222,6 +246,7 @@ const GROUPS: &[G] = &[
         flows: 25,
         data: 25,
         options: 0,
+        tshark: 25,
         diags: "",
     },
     G {
@@ -230,6 +255,7 @@ const GROUPS: &[G] = &[
         flows: 10,
         data: 10,
         options: 0,
+        tshark: 10,
         diags: "",
     },
     G {
@@ -238,6 +264,7 @@ const GROUPS: &[G] = &[
         flows: 29,
         data: 29,
         options: 0,
+        tshark: 29,
         diags: "",
     },
     G {
@@ -246,6 +273,7 @@ const GROUPS: &[G] = &[
         flows: 3,
         data: 3,
         options: 0,
+        tshark: 3,
         diags: "",
     },
     G {
@@ -254,6 +282,7 @@ const GROUPS: &[G] = &[
         flows: 14,
         data: 14,
         options: 0,
+        tshark: 14,
         diags: "",
     },
     G {
@@ -262,6 +291,7 @@ const GROUPS: &[G] = &[
         flows: 19,
         data: 19,
         options: 0,
+        tshark: 19,
         diags: "",
     },
     G {
@@ -270,6 +300,7 @@ const GROUPS: &[G] = &[
         flows: 21,
         data: 21,
         options: 19,
+        tshark: 40,
         diags: "",
     },
     G {
@@ -278,6 +309,7 @@ const GROUPS: &[G] = &[
         flows: 5,
         data: 5,
         options: 15,
+        tshark: 20,
         diags: "",
     },
     G {
@@ -286,6 +318,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "",
     },
     G {
@@ -294,6 +327,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 19,
         options: 0,
+        tshark: 19,
         diags: "",
     },
     G {
@@ -302,6 +336,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -310,6 +345,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 1,
+        tshark: 2,
         diags: "",
     },
     G {
@@ -318,6 +354,7 @@ const GROUPS: &[G] = &[
         flows: 17,
         data: 17,
         options: 0,
+        tshark: 17,
         diags: "",
     },
     G {
@@ -326,6 +363,8 @@ const GROUPS: &[G] = &[
         flows: 16,
         data: 16,
         options: 0,
+        // tshark disagrees: template 3281 declares sourceIPv4Prefix (IE 43) with length 2; tshark throws 'IPv4 address with length 2' in the first record and drops the packet; the record length (80) is fixed by the template, so the 16 one-record flowsets of the 1364-byte datagram (20 + 16 x 84) frame cleanly.
+        tshark: 1,
         diags: "",
     },
     G {
@@ -334,6 +373,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -342,6 +382,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -350,6 +391,8 @@ const GROUPS: &[G] = &[
         flows: 2,
         data: 2,
         options: 1,
+        // tshark disagrees: header count 2 but the datagram holds 2 templates, 1 options template, 1 options record and 2 data records whose flowset lengths (60, 60, 22, 16, 70, 44) fill its 292 bytes exactly; tshark stops after `count` records (the templates), we frame by flowset length (RFC 3954 section 5.1 count is advisory: exporters count differently).
+        tshark: 0,
         diags: "",
     },
     G {
@@ -358,6 +401,7 @@ const GROUPS: &[G] = &[
         flows: 12,
         data: 12,
         options: 0,
+        tshark: 12,
         diags: "missing_template=6",
     },
     G {
@@ -366,6 +410,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 1,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -374,6 +419,7 @@ const GROUPS: &[G] = &[
         flows: 29,
         data: 29,
         options: 1,
+        tshark: 30,
         diags: "",
     },
     G {
@@ -382,6 +428,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 1,
+        tshark: 2,
         diags: "",
     },
     G {
@@ -390,6 +437,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -398,6 +446,7 @@ const GROUPS: &[G] = &[
         flows: 1,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -406,6 +455,7 @@ const GROUPS: &[G] = &[
         flows: 8,
         data: 8,
         options: 0,
+        tshark: 8,
         diags: "",
     },
     G {
@@ -414,6 +464,7 @@ const GROUPS: &[G] = &[
         flows: 7,
         data: 7,
         options: 0,
+        tshark: 7,
         diags: "",
     },
     G {
@@ -422,6 +473,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "",
     },
     G {
@@ -430,6 +482,7 @@ const GROUPS: &[G] = &[
         flows: 16,
         data: 16,
         options: 0,
+        tshark: 16,
         diags: "",
     },
     G {
@@ -438,6 +491,7 @@ const GROUPS: &[G] = &[
         flows: 2,
         data: 2,
         options: 0,
+        tshark: 2,
         diags: "",
     },
     G {
@@ -446,6 +500,7 @@ const GROUPS: &[G] = &[
         flows: 7,
         data: 7,
         options: 0,
+        tshark: 7,
         diags: "",
     },
     G {
@@ -454,6 +509,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 4,
+        tshark: 8,
         diags: "",
     },
     G {
@@ -462,6 +518,8 @@ const GROUPS: &[G] = &[
         flows: 21,
         data: 21,
         options: 1,
+        // tshark disagrees: data set 257 (660 bytes = 11 records of 60) comes before template 257 in the same datagram; tshark drops it, we hold it (max_buffered_bytes) and decode it when the template arrives, as the issue asks; the header count 24 = 11 + 1 + 1 + 1 + 10 confirms the exporter meant those 11 records.
+        tshark: 11,
         diags: "",
     },
     G {
@@ -470,6 +528,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "missing_template=1",
     },
     G {
@@ -478,6 +537,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 10,
         options: 0,
+        tshark: 10,
         diags: "",
     },
     G {
@@ -486,6 +546,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "",
     },
     G {
@@ -494,6 +555,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -502,6 +564,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "",
     },
     G {
@@ -510,6 +573,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 1,
         options: 0,
+        tshark: 1,
         diags: "",
     },
     G {
@@ -518,6 +582,7 @@ const GROUPS: &[G] = &[
         flows: 2,
         data: 2,
         options: 1,
+        tshark: 3,
         diags: "",
     },
     G {
@@ -526,6 +591,7 @@ const GROUPS: &[G] = &[
         flows: 12,
         data: 12,
         options: 2,
+        tshark: 14,
         diags: "",
     },
     G {
@@ -534,6 +600,7 @@ const GROUPS: &[G] = &[
         flows: 9,
         data: 9,
         options: 0,
+        tshark: 9,
         diags: "",
     },
     G {
@@ -542,6 +609,7 @@ const GROUPS: &[G] = &[
         flows: 29,
         data: 29,
         options: 0,
+        tshark: 29,
         diags: "",
     },
     G {
@@ -550,6 +618,7 @@ const GROUPS: &[G] = &[
         flows: 8,
         data: 8,
         options: 1,
+        tshark: 9,
         diags: "",
     },
     G {
@@ -558,6 +627,7 @@ const GROUPS: &[G] = &[
         flows: 6,
         data: 6,
         options: 0,
+        tshark: 6,
         diags: "",
     },
     G {
@@ -566,6 +636,7 @@ const GROUPS: &[G] = &[
         flows: 4251,
         data: 4251,
         options: 0,
+        tshark: 4251,
         diags: "",
     },
     G {
@@ -574,6 +645,7 @@ const GROUPS: &[G] = &[
         flows: 4243,
         data: 4243,
         options: 0,
+        tshark: 4243,
         diags: "",
     },
     G {
@@ -582,6 +654,7 @@ const GROUPS: &[G] = &[
         flows: 121,
         data: 121,
         options: 0,
+        tshark: 121,
         diags: "",
     },
     G {
@@ -590,6 +663,7 @@ const GROUPS: &[G] = &[
         flows: 117,
         data: 117,
         options: 0,
+        tshark: 117,
         diags: "",
     },
     G {
@@ -598,6 +672,7 @@ const GROUPS: &[G] = &[
         flows: 151,
         data: 151,
         options: 0,
+        tshark: 151,
         diags: "",
     },
     G {
@@ -606,6 +681,7 @@ const GROUPS: &[G] = &[
         flows: 111,
         data: 111,
         options: 0,
+        tshark: 111,
         diags: "",
     },
     G {
@@ -614,6 +690,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "framing=1,template=1,truncated=1",
     },
     G {
@@ -622,6 +699,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "limit=1,missing_template=3",
     },
     G {
@@ -630,6 +708,7 @@ const GROUPS: &[G] = &[
         flows: 57,
         data: 57,
         options: 0,
+        tshark: 57,
         diags: "missing_template=1,template=1",
     },
     G {
@@ -638,6 +717,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "framing=1",
     },
     G {
@@ -646,6 +726,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "missing_template=1",
     },
     G {
@@ -654,6 +735,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "missing_template=3",
     },
     G {
@@ -662,6 +744,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "",
     },
     G {
@@ -670,6 +753,7 @@ const GROUPS: &[G] = &[
         flows: 332,
         data: 332,
         options: 0,
+        tshark: 332,
         diags: "",
     },
     G {
@@ -678,6 +762,8 @@ const GROUPS: &[G] = &[
         flows: 9,
         data: 9,
         options: 0,
+        // tshark disagrees: file 3 withdraws template 258 (template record 258 with field count 0, RFC 7011 section 8.1); tshark 4.0 ignores withdrawals and still decodes the 1-record set 258 of file 4, we report it as missing_template.
+        tshark: 10,
         diags: "missing_template=1",
     },
     G {
@@ -686,6 +772,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "missing_template=1,truncated=1",
     },
     G {
@@ -694,6 +781,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "missing_template=1,truncated=1",
     },
     G {
@@ -702,6 +790,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "limit=1,missing_template=3",
     },
     G {
@@ -710,6 +799,7 @@ const GROUPS: &[G] = &[
         flows: 12,
         data: 12,
         options: 0,
+        tshark: 12,
         diags: "",
     },
     G {
@@ -718,6 +808,7 @@ const GROUPS: &[G] = &[
         flows: 51,
         data: 51,
         options: 0,
+        tshark: 51,
         diags: "",
     },
     G {
@@ -726,6 +817,7 @@ const GROUPS: &[G] = &[
         flows: 35,
         data: 35,
         options: 0,
+        tshark: 35,
         diags: "",
     },
     G {
@@ -734,6 +826,7 @@ const GROUPS: &[G] = &[
         flows: 12,
         data: 12,
         options: 0,
+        tshark: 12,
         diags: "",
     },
     G {
@@ -742,6 +835,7 @@ const GROUPS: &[G] = &[
         flows: 3,
         data: 3,
         options: 1,
+        tshark: 4,
         diags: "",
     },
     G {
@@ -750,6 +844,7 @@ const GROUPS: &[G] = &[
         flows: 24,
         data: 24,
         options: 0,
+        tshark: 24,
         diags: "",
     },
     G {
@@ -758,6 +853,7 @@ const GROUPS: &[G] = &[
         flows: 766,
         data: 766,
         options: 676,
+        tshark: 1442,
         diags: "",
     },
     G {
@@ -766,6 +862,7 @@ const GROUPS: &[G] = &[
         flows: 43,
         data: 43,
         options: 10,
+        tshark: 53,
         diags: "",
     },
     G {
@@ -774,6 +871,7 @@ const GROUPS: &[G] = &[
         flows: 74,
         data: 74,
         options: 39,
+        tshark: 113,
         diags: "",
     },
     G {
@@ -782,6 +880,7 @@ const GROUPS: &[G] = &[
         flows: 75,
         data: 75,
         options: 39,
+        tshark: 114,
         diags: "",
     },
     G {
@@ -790,6 +889,7 @@ const GROUPS: &[G] = &[
         flows: 30,
         data: 30,
         options: 0,
+        tshark: 30,
         diags: "",
     },
     G {
@@ -798,6 +898,8 @@ const GROUPS: &[G] = &[
         flows: 6,
         data: 6,
         options: 0,
+        // tshark disagrees: two v9 datagrams glued in one file whose exporter counts only data records (count 2, then 4); tshark stops after `count` records, i.e. after the two templates, we decode the 2 + 4 data records.
+        tshark: 0,
         diags: "",
     },
     G {
@@ -806,6 +908,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "missing_template=1",
     },
     G {
@@ -814,6 +917,7 @@ const GROUPS: &[G] = &[
         flows: 4,
         data: 4,
         options: 0,
+        tshark: 4,
         diags: "",
     },
     G {
@@ -822,6 +926,8 @@ const GROUPS: &[G] = &[
         flows: 21,
         data: 21,
         options: 1,
+        // tshark disagrees: same exporter convention: frame 1 has count 1 but holds templates 1024 and 2048, options template 256 with 1 options record and 1 data record, which tshark never reaches; the 2048 sets of frames 7 and 9 then have a template for us (2 records).
+        tshark: 18,
         diags: "",
     },
     G {
@@ -830,6 +936,7 @@ const GROUPS: &[G] = &[
         flows: 120,
         data: 120,
         options: 0,
+        tshark: 120,
         diags: "",
     },
     G {
@@ -838,6 +945,7 @@ const GROUPS: &[G] = &[
         flows: 6,
         data: 6,
         options: 1,
+        tshark: 7,
         diags: "",
     },
     G {
@@ -846,6 +954,7 @@ const GROUPS: &[G] = &[
         flows: 892,
         data: 892,
         options: 6,
+        tshark: 898,
         diags: "",
     },
     G {
@@ -854,6 +963,8 @@ const GROUPS: &[G] = &[
         flows: 15,
         data: 15,
         options: 1,
+        // tshark disagrees: frames 1 and 2 carry 7 data records each for template 257, which arrives in frame 3 of the same capture: tshark drops them, we buffer them (data before template in the same stream, bounded by max_buffered_bytes).
+        tshark: 2,
         diags: "",
     },
     G {
@@ -862,6 +973,7 @@ const GROUPS: &[G] = &[
         flows: 152,
         data: 152,
         options: 2,
+        tshark: 154,
         diags: "",
     },
     G {
@@ -870,6 +982,7 @@ const GROUPS: &[G] = &[
         flows: 42,
         data: 42,
         options: 0,
+        tshark: 42,
         diags: "",
     },
     G {
@@ -878,6 +991,7 @@ const GROUPS: &[G] = &[
         flows: 6,
         data: 6,
         options: 0,
+        tshark: 6,
         diags: "",
     },
     G {
@@ -886,6 +1000,7 @@ const GROUPS: &[G] = &[
         flows: 2,
         data: 2,
         options: 1,
+        tshark: 3,
         diags: "",
     },
     G {
@@ -894,6 +1009,7 @@ const GROUPS: &[G] = &[
         flows: 21,
         data: 21,
         options: 0,
+        tshark: 21,
         diags: "",
     },
     G {
@@ -902,6 +1018,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "missing_template=1",
     },
     G {
@@ -910,6 +1027,7 @@ const GROUPS: &[G] = &[
         flows: 0,
         data: 0,
         options: 0,
+        tshark: 0,
         diags: "missing_template=1",
     },
 ];
@@ -925,6 +1043,38 @@ fn every_export_group_matches_its_golden_counts() {
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// Groups where tshark counts other records than we do; each has its reason, read
+/// from the bytes, in a comment beside its golden values above.
+const TSHARK_DISAGREES: &[&str] = &[
+    "logstash/netflow5_test_invalid01",
+    "logstash/netflow5_test_invalid02",
+    "logstash/netflow9_test_h3c",
+    "logstash/netflow9_test_invalid01",
+    "akvorado/data+templates",
+    "ipfixcol/tcp-withdrawn",
+    "graylog/netflow-v9-1",
+    "graylog/netflow9",
+    "graylog/nprobe-netflow9-4",
+];
+
+/// The second oracle: tshark's record count (frozen) equals our data + options
+/// records in every group but the documented disagreements, where it differs.
+#[test]
+fn record_counts_agree_with_tshark_except_where_explained() {
+    let mut wrong = Vec::new();
+    for g in GROUPS {
+        let agree = g.data + g.options == g.tshark;
+        if agree == TSHARK_DISAGREES.contains(&g.name) {
+            wrong.push(format!(
+                "{}: ours {} + {}, tshark {}",
+                g.name, g.data, g.options, g.tshark
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert_eq!(GROUPS.len(), 104);
 }
 
 #[test]

@@ -24,14 +24,23 @@ def udp_frame(payload):
     return b"\x00" * 12 + b"\x08\x00" + ip + udp
 
 def split_messages(data):
-    if data[:2] != b"\x00\x0a":
-        return [data]
+    """One datagram per IPFIX message (length in the header) or per NetFlow v5
+    datagram (24 + 48 * count bytes); anything else is one datagram."""
     out, at = [], 0
-    while at + 4 <= len(data):
-        n = struct.unpack(">H", data[at + 2:at + 4])[0]
-        if n < 16:
-            break
-        out.append(data[at:at + n]); at += n
+    if data[:2] == b"\x00\x0a":
+        while at + 4 <= len(data):
+            n = struct.unpack(">H", data[at + 2:at + 4])[0]
+            if n < 16:
+                break
+            out.append(data[at:at + n]); at += n
+    elif data[:2] == b"\x00\x05":
+        while at + 24 <= len(data) and data[at:at + 2] == b"\x00\x05":
+            n = 24 + 48 * struct.unpack(">H", data[at + 2:at + 4])[0]
+            if at + n > len(data):
+                break
+            out.append(data[at:at + n]); at += n
+        if at < len(data):
+            out.append(data[at:])
     return out or [data]
 
 for name, files in GROUPS:
@@ -47,9 +56,17 @@ for name, files in GROUPS:
                     for m in split_messages(open(p, "rb").read()):
                         fr = udp_frame(m)
                         w.write(struct.pack("<IIII", 0, 0, len(fr), len(fr)) + fr)
+        # Decode every UDP port of the capture as cflow (exporters use 2055, 9990,
+        # 9995, 4739, 6343, ... and some pcaps mix several).
+        # Only the outer UDP header counts (-E occurrence=f): IPFIX data-link sections
+        # carry inner packets with their own UDP ports.
+        fields = subprocess.run(["tshark", "-r", cap, "-T", "fields", "-E", "occurrence=f", "-e", "udp.dstport"],
+                                capture_output=True, text=True).stdout.split()
         ports = []
-        for port in (2055, 9991, 9995, 9996, 4739, 10000, 2100, 6343, 9999, 2056, 20013, 6363):
+        for port in sorted(set(fields)):
             ports += ["-d", f"udp.port=={port},cflow"]
         txt = subprocess.run(["tshark", "-r", cap, "-V"] + ports, capture_output=True, text=True).stdout
-        n = len(re.findall(r"^\s+Flow \d+$", txt, re.M))
+        # IPFIX / v9 records are "Flow N" subtrees, v5 records "pdu N/M".
+        # (a data record may be titled "Flow 1 (unknown)").
+        n = len(re.findall(r"^\s+(?:Flow \d+|pdu \d+/\d+)\b", txt, re.M))
         print(f"{name}\t{n}")

@@ -1,0 +1,185 @@
+//! Inputs found by the cargo-fuzz targets (`crates/svcprint-flow/fuzz`), kept as
+//! regression tests: each is decoded whole and in chunks of every size from 1 to 300
+//! and must give the same records and diagnostics (exact kinds and offsets asserted).
+
+use svcprint_flow::{DiagKind, FileDecoder, FlowRecord, Limits};
+
+fn unhex(lines: &[&str]) -> Vec<u8> {
+    let s: String = lines.concat();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// The limits the fuzz targets use (small, so limit paths are reached).
+fn fuzz_limits() -> Limits {
+    Limits {
+        max_buffered_bytes: 4096,
+        max_templates_per_domain: 64,
+        max_template_scopes: 16,
+        diagnostics_kept: 32,
+        ..Limits::default()
+    }
+}
+
+type Outcome = (Vec<FlowRecord>, Vec<(DiagKind, Option<u64>)>);
+
+fn decode(bytes: &[u8], chunk: usize) -> Outcome {
+    let mut out = Vec::new();
+    let mut d = FileDecoder::new(0, "fuzz", fuzz_limits());
+    for c in bytes.chunks(chunk) {
+        d.feed(c, &mut out);
+    }
+    let s = d.finish(&mut out);
+    let diags = s
+        .diagnostics
+        .kept
+        .iter()
+        .map(|d| (d.kind, d.offset))
+        .collect();
+    (out, diags)
+}
+
+fn assert_chunk_free(bytes: &[u8]) -> Outcome {
+    let whole = decode(bytes, bytes.len());
+    for chunk in 1..=300 {
+        assert_eq!(decode(bytes, chunk), whole, "chunks of {chunk}");
+    }
+    whole
+}
+
+/// ipfix_stream crash-3e331d6c (found after 77 s): an IPFIX message followed by a
+/// NetFlow v9 packet whose flowsets end in a run of 7 zero bytes, then `00 01`.
+/// Zero padding between v9 flowsets was skipped two bytes at a time but recognised
+/// four at a time (flowset id 0, length 0), so where it ended depended on the chunk
+/// borders: whole it ended in a `Framing` error (flowset length 1), in 64-byte chunks
+/// in a truncated flowset. Now it is skipped in whole 4-byte units.
+#[test]
+fn v9_zero_padding_ends_at_the_same_place_whatever_the_chunks() {
+    let bytes = unhex(&[
+        "000a01e45553337a0000000600000000000200480400001000080004000c0004",
+        "0001000400020004000a0004000e000400070002000b00020004000100060001",
+        "00003c010005000100200002003a000200160004001500040002004808000010",
+        "001b0010001c00100001000400020004000a0004000e000400070002000b0002",
+        "0004000100060001003c000100050001008b0002003a00020016000400150004",
+        "0003001e010000050001008f000400a000080130000201310002504b05060100",
+        "001800000a770000014d4d00e3c200010001000000000400010ec0a8fd01c0a8",
+        "fd8000000104000000050000000000000000ec90001606100400000000000000",
+        "0000000031b6c0a8fd80c0a8fd01000003e80000000674000000000000000016",
+        "ec90061804000000000000000000000031b6c0a8fd02c0a8fd84000002590000",
+        "00020000000000000000003589be11000400000000000000045000000476c0a8",
+        "fd84c0a8fd020000009400000002000000000000000089be0035110004000000",
+        "0000000004500000047636d609a1c0a8fd840000173a0000000e000000000000",
+        "000001bbc30f061a040000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "00047600000958c0a845fd8436d609a100000a300000000d0000000000000000",
+        "c30f01bb061a0400000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "00000000000000000000000000000000000000000000000000000000ffffffff",
+        "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "ffffffffffffffffff0000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000047600000958000000",
+        "0a00405553347a000000070000000004000030c0a8fd820a042440006f6f6f6f",
+        "6f6f6f6f6f6f00003c000000010000000000000000956e23f006020400000000",
+        "000000054c0000054c000ae500f05553337c0000000c00000000040000e0c040",
+        "00985a3226ff00002bb60022a8fd01c0a8fd8000000100000000040000e80000",
+        "0001000000000000000014e914e90002000200440100000c0094000800080004",
+        "000c000400070002000b0002009800080004000100d20001805b009900080050",
+        "4b0506040010000000000000000100880001805b0002000000020000027d805c",
+        "11000400000000020000027d00d20001805d2fffff0000000b00000000000000",
+        "00110100000101000100020000000031c5000000000131c50b006400000101",
+    ]);
+    let (records, diags) = assert_chunk_free(&bytes);
+    assert!(records.is_empty());
+    assert_eq!(
+        diags,
+        vec![
+            (DiagKind::Truncated, Some(959)),
+            (DiagKind::Template, Some(963)),
+            (DiagKind::MissingTemplate, Some(516)),
+        ]
+    );
+}
+
+/// netflow_datagram crash-5bbb2ef6 (found after 8 s): the same zero-padding bug in a
+/// v9 datagram with records for a template that never comes.
+#[test]
+fn v9_zero_padding_between_flowsets_is_chunk_free() {
+    let bytes = unhex(&[
+        "000900086b7b3ae05a09aea30c5c8f73000000010101009f0000000000000046",
+        "0000000106001200501723ab1b00000017c16f0a205bcd000000186b7b3ae06b",
+        "7b3ae00000000000000000066ee40100006375696e636f6d706c657465000000",
+        "000000000000000000000000000000000000000000000000000000000000dcdc",
+        "dcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdc00000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "00000000000101009f000000000000006f0000000106001a9b160a2069670000",
+        "001801bba273181e000000176b7b3ae06b760ea8000000000000000006567305",
+        "0000637573736c00000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "000000000101009f000000000000004600000001060002cb650a209091000000",
+        "1801bb22caad7e000000176b7b3ae06b7b3ae000000000000000021432200100",
+        "006375696e636f6d706c65746500000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "00000000000000000000000000000000000000000000000000000000000000ff",
+        "ff000000000101009f00000000000000460000000106001201bb17d134630000",
+        "0017c1290a82912c000000186b7b3ae06b7b3ae000000000000000020f9f0301",
+        "00006375696e636f6d706c657465000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "000000000101009f000000000000004e00000001060002d8b90a326139000000",
+        "1715380a326014000000186b7b3ae06b7b3ae0000000000000000207ffae0100",
+        "006375696e636f6d706c65746500000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000101009f000000000000004e0000000106001215380a32601400000018",
+        "d8b90a326139000000176b7b3ae06b7b3ae0000000000000000207ffae010000",
+        "6375696e636f6d706c6574650000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "00000101009f00000000000000460000000106001201bb22eaad9300000017ea",
+        "a40a30d0d1000000186b7b3ae06b7b3ae0000000000000000004498c01000063",
+        "75696e636f6d706c657465000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "000101009f000000000000004600000001060002f2f40a82a72b0000001801bb",
+        "41346cfe000000176b7b3ae06b7b3ae00000000000000002169dcb0100006375",
+        "696e636f6d706c65746500000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+    ]);
+    let (records, diags) = assert_chunk_free(&bytes);
+    assert!(records.is_empty());
+    assert_eq!(
+        diags,
+        vec![
+            (DiagKind::Template, Some(199)),
+            (DiagKind::Template, Some(516)),
+            (DiagKind::MissingTemplate, Some(24)),
+            (DiagKind::MissingTemplate, Some(839)),
+            (DiagKind::MissingTemplate, Some(998)),
+            (DiagKind::MissingTemplate, Some(1157)),
+        ]
+    );
+}
+
+/// Hand-built: a v9 header, one template flowset holding no template, then 7 zero bytes and a
+/// flowset header `00 01 00 03`: in any chunking, 4 zeros are padding and the next
+/// 4 bytes (`00 00 00 01`) are a flowset of length 1, a `Framing` error at offset 28.
+#[test]
+fn v9_odd_zero_run_is_read_in_flowset_units() {
+    let mut bytes = vec![
+        0x00, 0x09, 0x00, 0x01, // version 9, count 1
+        0x00, 0x00, 0x00, 0x00, // sysUptime
+        0x00, 0x00, 0x00, 0x00, // unix secs
+        0x00, 0x00, 0x00, 0x00, // sequence
+        0x00, 0x00, 0x00, 0x00, // source id
+        0x00, 0x00, 0x00, 0x04, // template flowset with no template (length 4)
+    ];
+    bytes.extend_from_slice(&[0; 7]); // padding: 4 skipped, 3 left
+    bytes.extend_from_slice(&[0x01, 0x00, 0x03]); // -> 00 00 00 01 | 00 03
+    let (records, diags) = assert_chunk_free(&bytes);
+    assert!(records.is_empty());
+    assert_eq!(diags, vec![(DiagKind::Framing, Some(28))]);
+}
