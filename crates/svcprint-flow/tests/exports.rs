@@ -1139,3 +1139,98 @@ fn packet_captures_are_rejected_cleanly() {
     }
     assert_eq!(n, 139);
 }
+
+fn group(name: &str) -> &'static G {
+    GROUPS
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no group {name}"))
+}
+
+fn rec(
+    start_ms: i64,
+    end_ms: i64,
+    protocol: u8,
+    src: (&str, u16),
+    dst: (&str, u16),
+    counters: (u64, u64),
+) -> FlowRecord {
+    let ip = |s: &str| s.parse().expect("address");
+    let mut r = FlowRecord::new(
+        start_ms,
+        end_ms,
+        protocol,
+        (ip(src.0), src.1),
+        (ip(dst.0), dst.1),
+    );
+    (r.packets, r.octets) = counters;
+    r
+}
+
+/// The first record of four groups (v5, v9, two IPFIX exporters), field by field, each value as tshark prints it
+/// for the same bytes (times converted to ms since the epoch).
+#[test]
+fn chosen_field_values_match_tshark() {
+    let first = |name: &str| {
+        let o = decode(group(name), &mut || usize::MAX);
+        o.records.into_iter().next().expect("a record")
+    };
+
+    // NetFlow v5: header sysUptime 2874339 s at export time 1680626679 s; the record's
+    // start and end uptime 2874324 s, so both are 15 s before the export time.
+    let mut want = rec(
+        1_680_626_664_000,
+        1_680_626_664_000,
+        6,
+        ("161.202.212.212", 30104),
+        ("202.152.70.24", 11963),
+        (1, 133),
+    );
+    want.union_tcp_flags = Some(0x18);
+    want.position.byte = 106;
+    assert_eq!(first("akvorado/nfv5"), want);
+
+    // NetFlow v9 (H3C): sysUptime 3958284.405 s at 1526894704 s; first/last switched
+    // 3958194.563 s / 3958284.082 s.
+    let mut want = rec(
+        1_526_894_614_158,
+        1_526_894_703_677,
+        6,
+        ("10.22.166.30", 0),
+        ("10.22.163.21", 0),
+        (697, 1_027_087),
+    );
+    want.union_tcp_flags = Some(0);
+    (want.position.file, want.position.byte) = (1, 24);
+    assert_eq!(first("logstash/netflow9_test_h3c"), want);
+
+    // IPFIX (YAF): flowStart/EndMilliseconds, RFC 5103 reverse total counters.
+    let mut want = rec(
+        1_482_670_715_818,
+        1_482_670_715_819,
+        17,
+        ("172.16.32.201", 46086),
+        ("172.16.32.100", 53),
+        (2, 132),
+    );
+    (want.reverse_packets, want.reverse_octets) = (Some(2), Some(200));
+    (want.position.file, want.position.byte) = (2, 20);
+    assert_eq!(first("logstash/ipfix_test_yaf"), want);
+
+    // IPFIX (ipfixprobe): flowStart/EndMicroseconds in NTP format
+    // (06:06:07.492059999 and .526084999 on 2009-10-05), MACs, reverse counters.
+    let mut want = rec(
+        1_254_722_767_492,
+        1_254_722_767_526,
+        17,
+        ("10.10.1.4", 56166),
+        ("10.10.1.1", 53),
+        (1, 62),
+    );
+    (want.reverse_packets, want.reverse_octets) = (Some(1), Some(128));
+    want.src_mac = svcprint_flow::Mac::parse("00:e0:1c:3c:17:c2");
+    want.dst_mac = svcprint_flow::Mac::parse("00:1f:33:d9:81:60");
+    want.union_tcp_flags = Some(0);
+    (want.position.file, want.position.byte) = (1, 102);
+    assert_eq!(first("akvorado/ipfixprobe"), want);
+}
