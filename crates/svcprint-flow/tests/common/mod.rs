@@ -211,3 +211,4 @@ pub fn zip(members: &[Member<'_>], central: bool) -> Vec<u8> {
     }
     z
 }
+pub mod ipfix_writer;
