@@ -209,6 +209,27 @@ impl Framer {
         }
     }
 
+    /// How many bytes the unit at the start of `rest` needs in all, when its header
+    /// says so (an IPFIX message, a v5 datagram, a v9 header or flowset); else
+    /// `rest.len()`. Only a hint for [`ExportStream::feed`] to buffer no more than one
+    /// unit: results never depend on it.
+    fn unit_len(&self, rest: &[u8]) -> usize {
+        let at_least = |n: usize| n.max(rest.len());
+        match self.state {
+            State::Dead => rest.len(),
+            State::Boundary if rest.len() < 4 => at_least(4),
+            State::Boundary => match be16(rest, 0) {
+                10 => at_least(usize::from(be16(rest, 2))),
+                9 => at_least(v9::HEADER_LEN),
+                5 => v5::Header::parse(rest)
+                    .map_or(at_least(v5::HEADER_LEN), |h| at_least(h.datagram_len())),
+                _ => rest.len(),
+            },
+            State::V9 { .. } if rest.len() < 4 => at_least(4),
+            State::V9 { .. } => at_least(usize::from(be16(rest, 2))),
+        }
+    }
+
     /// Runs over a whole datagram or buffer; returns the bytes used.
     pub(crate) fn run(
         &mut self,
@@ -254,14 +275,18 @@ impl ExportStream {
     }
 
     pub(crate) fn feed(&mut self, bytes: &[u8], sink: &mut Sink) {
-        if self.buf.is_empty() {
-            let used = self
-                .framer
-                .run(&mut self.dec, bytes, self.base, false, None, sink);
-            self.base += used as u64;
-            self.buf.extend_from_slice(&bytes[used..]);
-        } else {
-            self.buf.extend_from_slice(bytes);
+        let mut bytes = bytes;
+        // Complete a unit cut by the previous chunk border, copying only the bytes it
+        // needs, so the rest of this chunk is framed in place (no copy).
+        while !self.buf.is_empty() && !bytes.is_empty() {
+            let want = self.framer.unit_len(&self.buf);
+            let take = if want > self.buf.len() {
+                (want - self.buf.len()).min(bytes.len())
+            } else {
+                bytes.len()
+            };
+            self.buf.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
             let buf = std::mem::take(&mut self.buf);
             let used = self
                 .framer
@@ -269,6 +294,15 @@ impl ExportStream {
             self.base += used as u64;
             self.buf = buf;
             self.buf.drain(..used);
+        }
+        if self.buf.is_empty() && !bytes.is_empty() {
+            let used = self
+                .framer
+                .run(&mut self.dec, bytes, self.base, false, None, sink);
+            self.base += used as u64;
+            self.buf.extend_from_slice(&bytes[used..]);
+        } else {
+            self.buf.extend_from_slice(bytes);
         }
     }
 

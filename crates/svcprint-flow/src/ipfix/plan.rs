@@ -181,9 +181,17 @@ impl Plan {
     }
 }
 
+/// Big-endian unsigned integer of 0-8 bytes (reduced-size encoding); the common
+/// widths read in one load.
 #[inline]
 fn uint(v: &[u8]) -> u64 {
-    v.iter().fold(0u64, |x, &b| (x << 8) | u64::from(b))
+    match *v {
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_be_bytes([a, b])),
+        [a, b, c, d] => u64::from(u32::from_be_bytes([a, b, c, d])),
+        [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        _ => v.iter().fold(0u64, |x, &b| (x << 8) | u64::from(b)),
+    }
 }
 
 /// NTP timestamp (seconds since 1900, 2^-32 fractions) to ms since 1970.
@@ -253,7 +261,9 @@ pub struct TimeContext {
 }
 
 impl Fields {
-    #[inline]
+    // Inlined into the per-field loops of `Plan::decode`: one call per field was a
+    // third of the decoding time (perf, bench `ipfix_decode`).
+    #[inline(always)]
     fn apply(&mut self, t: Target, v: &[u8]) {
         use Target::*;
         match t {
