@@ -1,7 +1,12 @@
 //! The evaluation (method.md M11) for SL, SP, G2, G4 and G8 side by side: closed-set
 //! accuracy, macro-F1 and device accuracy; open-set AUROC, best rho and balanced accuracy.
 
+use crate::charts::open_set;
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
 use svcprint_engine::Evaluation;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,6 +20,38 @@ fn pct(v: f64) -> String {
 
 #[function_component(EvaluationView)]
 pub fn evaluation_view(props: &EvaluationProps) -> Html {
+    let chosen = use_state(|| "G2".to_string());
+    let canvas = use_node_ref();
+    {
+        let (canvas, eval, rep) = (canvas.clone(), props.evaluation.clone(), (*chosen).clone());
+        use_effect_with((eval, rep), move |(eval, rep)| {
+            let open = eval
+                .as_ref()
+                .and_then(|e| e.representations.get(rep))
+                .map(|r| &r.open);
+            if let (Some(el), Some(open)) = (canvas.cast::<HtmlCanvasElement>(), open) {
+                if let Some(backend) = CanvasBackend::with_canvas_object(el) {
+                    // A drawing error leaves the tables as the record of the numbers.
+                    let _ = open_set::draw(
+                        &backend.into_drawing_area(),
+                        open,
+                        &format!("{rep}: open set against rho"),
+                    );
+                }
+            }
+        });
+    }
+    let on_rep = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                chosen.set(s.value());
+            }
+        })
+    };
     let Some(eval) = &props.evaluation else {
         return html! {
             <section class="evaluation" id="evaluation">
@@ -58,6 +95,51 @@ pub fn evaluation_view(props: &EvaluationProps) -> Html {
                 </tbody>
             </table>
             </div>
+            <label class="param" for="eval-rep">
+                <span class="pname">{ "details of" }</span>
+                <select id="eval-rep" onchange={on_rep}>
+                    { for order.iter().map(|r| html! { <option value={r.to_string()} selected={*r == chosen.as_str()}>{ *r }</option> }) }
+                </select>
+            </label>
+            if let Some(r) = eval.representations.get(chosen.as_str()) {
+                <div class="eval-details">
+                    <canvas ref={canvas} id="open-set-chart" width="520" height="320" role="img"
+                        aria-label={format!("Open-set known accuracy, unknown rejection and balanced accuracy against rho for {}", *chosen)}></canvas>
+                    <div class="table-wrap">
+                    <table id="confusion">
+                        <caption>{ format!("Closed-set confusion ({}): true label by row, prediction by column", *chosen) }</caption>
+                        <thead><tr>
+                            <th scope="col">{ "true \\ predicted" }</th>
+                            { for predicted(r).iter().map(|p| html! { <th scope="col">{ p.clone() }</th> }) }
+                        </tr></thead>
+                        <tbody>
+                        { for r.closed.confusion.iter().map(|(t, row)| html! {
+                            <tr data-label={t.clone()}>
+                                <th scope="row">{ t.clone() }</th>
+                                { for predicted(r).iter().map(|p| {
+                                    let n = row.get(p).copied().unwrap_or(0);
+                                    html! { <td class={classes!("num", (p == t && n > 0).then_some("hit"))}>{ if n == 0 { String::new() } else { n.to_string() } }</td> }
+                                }) }
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                    </div>
+                </div>
+            }
         </section>
     }
+}
+
+/// Every predicted label of the confusion matrix (columns), sorted.
+fn predicted(r: &svcprint_engine::evaluate::RepresentationResult) -> Vec<String> {
+    let mut v: Vec<String> = r
+        .closed
+        .confusion
+        .values()
+        .flat_map(|row| row.keys().cloned())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }

@@ -49,6 +49,19 @@ test("seven devices, labels, evaluation and a parameter change agree with the CL
       balanced: pct(o.best_balanced_accuracy),
     }, rep);
   }
+  // The G2 details: the confusion matrix as the CLI has it, and the open-set curves drawn.
+  const confusion = want.representations.G2.closed.confusion;
+  const cols = [...new Set(Object.values(confusion).flatMap((row) => Object.keys(row)))].sort();
+  const gotConfusion = await page.$$eval("#confusion tbody tr", (rs) => Object.fromEntries(rs.map((r) => [r.dataset.label, [...r.querySelectorAll("td")].map((td) => td.textContent)])));
+  assert.deepEqual(gotConfusion, Object.fromEntries(Object.entries(confusion).map(([t, row]) => [t, cols.map((c) => (row[c] ? String(row[c]) : ""))])));
+  const inks = await page.$eval("#open-set-chart", (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const count = [0, 0, 0];
+    const colours = [[0x1f, 0x5f, 0x8b], [0xb4, 0x23, 0x18], [0x2e, 0x7d, 0x32]];
+    for (let i = 0; i < d.length; i += 4) colours.forEach(([r, g, b], k) => { if (d[i] === r && d[i + 1] === g && d[i + 2] === b) count[k]++; });
+    return count;
+  });
+  assert.ok(inks.every((n) => n > 50), `curve pixels ${inks}`);
   await page.screenshot({ path: path.join(OUT, "workbench-labelled.png"), fullPage: true });
 
   // A parameter change recomputes from the kept aggregates: direction-blind services.
