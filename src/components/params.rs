@@ -29,57 +29,40 @@ fn num<T: std::str::FromStr>(v: &str) -> Option<T> {
     v.trim().parse().ok()
 }
 
+/// A numeric field whose method.md name is the `Config` field's name.
+macro_rules! num_field {
+    ($f:ident, $step:literal, $help:literal) => {
+        Field {
+            name: stringify!($f),
+            help: $help,
+            step: $step,
+            get: |c| c.$f.to_string(),
+            set: |c, v| {
+                c.$f = num(v)?;
+                Some(())
+            },
+        }
+    };
+}
+
 const FIELDS: &[Field] = &[
-    Field {
-        name: "granularity",
-        help: "k of G_k (1 = Service List; large = Service Prevalence)",
-        step: "1",
-        get: |c| c.granularity.to_string(),
-        set: |c, v| {
-            c.granularity = num(v)?;
-            Some(())
-        },
-    },
-    Field {
-        name: "tau",
-        help: "similarity at which a growing fingerprint counts as unchanged",
-        step: "0.01",
-        get: |c| c.tau.to_string(),
-        set: |c, v| {
-            c.tau = num(v)?;
-            Some(())
-        },
-    },
-    Field {
-        name: "stable_bins",
-        help: "unchanged steps in a row before an export",
-        step: "1",
-        get: |c| c.stable_bins.to_string(),
-        set: |c, v| {
-            c.stable_bins = num(v)?;
-            Some(())
-        },
-    },
-    Field {
-        name: "min_bins",
-        help: "smallest window (active hours)",
-        step: "1",
-        get: |c| c.min_bins.to_string(),
-        set: |c, v| {
-            c.min_bins = num(v)?;
-            Some(())
-        },
-    },
-    Field {
-        name: "max_bins",
-        help: "largest window: exported as unstable",
-        step: "1",
-        get: |c| c.max_bins.to_string(),
-        set: |c, v| {
-            c.max_bins = num(v)?;
-            Some(())
-        },
-    },
+    num_field!(
+        granularity,
+        "1",
+        "k of G_k (1 = Service List; large = Service Prevalence)"
+    ),
+    num_field!(
+        tau,
+        "0.01",
+        "similarity at which a growing fingerprint counts as unchanged"
+    ),
+    num_field!(
+        stable_bins,
+        "1",
+        "unchanged steps in a row before an export"
+    ),
+    num_field!(min_bins, "1", "smallest window (active hours)"),
+    num_field!(max_bins, "1", "largest window: exported as unstable"),
     Field {
         name: "tau_recur",
         help: "recurrence threshold (empty = tau)",
@@ -94,36 +77,17 @@ const FIELDS: &[Field] = &[
             Some(())
         },
     },
-    Field {
-        name: "rho",
-        help: "below this best score the answer is unknown",
-        step: "0.01",
-        get: |c| c.rho.to_string(),
-        set: |c, v| {
-            c.rho = num(v)?;
-            Some(())
-        },
-    },
-    Field {
-        name: "split",
-        help: "temporal split of each device's span (evaluation)",
-        step: "0.05",
-        get: |c| c.split.to_string(),
-        set: |c, v| {
-            c.split = num(v)?;
-            Some(())
-        },
-    },
-    Field {
-        name: "fold_rare_bins",
-        help: "high ports seen in fewer hours become PROTO/other (0 = off)",
-        step: "1",
-        get: |c| c.fold_rare_bins.to_string(),
-        set: |c, v| {
-            c.fold_rare_bins = num(v)?;
-            Some(())
-        },
-    },
+    num_field!(rho, "0.01", "below this best score the answer is unknown"),
+    num_field!(
+        split,
+        "0.05",
+        "temporal split of each device's span (evaluation)"
+    ),
+    num_field!(
+        fold_rare_bins,
+        "1",
+        "high ports seen in fewer hours become PROTO/other (0 = off)"
+    ),
 ];
 
 /// Fields that shape the aggregation: they apply to the next files loaded.
@@ -139,16 +103,7 @@ const NEXT_LOAD: &[Field] = &[
             Some(())
         },
     },
-    Field {
-        name: "min_packets",
-        help: "flows with fewer packets are ignored",
-        step: "1",
-        get: |c| c.min_packets.to_string(),
-        set: |c, v| {
-            c.min_packets = num(v)?;
-            Some(())
-        },
-    },
+    num_field!(min_packets, "1", "flows with fewer packets are ignored"),
 ];
 
 fn input_value(e: &Event) -> Option<HtmlInputElement> {

@@ -381,24 +381,22 @@ pub fn fleet(days: u32) -> Vec<SimDevice> {
 /// The home router: the DNS server of every device (it becomes a device from the DNS
 /// queries it answers). Labelled as `router`.
 pub fn router() -> SimDevice {
-    SimDevice {
-        name: "router".into(),
-        kind: "router".into(),
-        host: 1,
-        labelled: true,
-        first_day: 0,
-        off: Vec::new(),
-        behaviours: Vec::new(),
-    }
+    passive("router", 1)
 }
 
 /// The household phone: an occasional client of the devices' LAN services (it becomes a
 /// device of its own from the flows it initiates). Labelled as `phone`.
 pub fn phone() -> SimDevice {
+    passive("phone", 50)
+}
+
+/// A labelled host with no behaviour of its own (named and typed `name`): it appears only
+/// through the flows other devices have with it.
+fn passive(name: &str, host: u8) -> SimDevice {
     SimDevice {
-        name: "phone".into(),
-        kind: "phone".into(),
-        host: 50,
+        name: name.into(),
+        kind: name.into(),
+        host,
         labelled: true,
         first_day: 0,
         off: Vec::new(),
