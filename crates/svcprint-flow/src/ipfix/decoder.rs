@@ -449,6 +449,8 @@ impl Decoder {
         let mut index = 0u64;
         let mut error = None;
         let (mut data, mut opts, mut flows) = (0u64, 0u64, 0u64);
+        // Reset once per set; `Plan::decode` overwrites what it maps in each record.
+        self.fields = Fields::default();
         while body.len() - at >= plan.min_len {
             let rest = &body[at..];
             match plan.decode(rest, &mut self.fields, self.limits.max_record_bytes) {

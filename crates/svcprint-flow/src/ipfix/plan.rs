@@ -106,7 +106,12 @@ impl Plan {
         }
     }
 
-    /// Decodes the record at the start of `data` into `f` (reset first); returns its length.
+    /// Decodes the record at the start of `data` into `f`; returns its length.
+    ///
+    /// `f` must be `Fields::default()` or hold the previous record decoded by this same
+    /// plan: a fixed-length plan writes every field it maps in every record, so it does
+    /// not reset `f` (saving a ~400-byte reset per record on the hot path); a plan with
+    /// variable-length fields resets it first (one of its fields may be skipped).
     #[inline]
     pub fn decode(
         &self,
@@ -114,7 +119,9 @@ impl Plan {
         f: &mut Fields,
         max_len: usize,
     ) -> Result<usize, RecordError> {
-        *f = Fields::default();
+        if self.fixed.is_none() {
+            *f = Fields::default();
+        }
         if let Some((len, ops)) = &self.fixed {
             let Some(rec) = data.get(..*len) else {
                 return Err(RecordError::PastSetEnd {
