@@ -101,6 +101,9 @@ pub(crate) enum Conv {
     /// magnitude (`None`, see [`epoch_unit`]); or date-time text, RFC 3339 /
     /// `YYYY-MM-DD HH:MM:SS[.f]` / day-first `D/M/YYYY H:MM[:SS] [AM|PM]`.
     Time(Option<TimeUnit>),
+    /// Like `Time(None)`, but date-time text without a zone is UTC whatever the user's time
+    /// zone: for tools documented to write UTC (super_mediator formats with `gmtime_r`).
+    TimeUtc,
     /// A duration in the unit, converted to ms.
     Duration(TimeUnit),
     Proto,
@@ -610,6 +613,7 @@ impl Plan {
     fn time<V: Values>(&self, row: &V, f: Field) -> Result<Option<i64>, RowError> {
         self.parse(row, f, "not a time", |v, conv| match conv {
             Conv::Time(unit) => parse_time(v, unit, self.tz_ms),
+            Conv::TimeUtc => parse_time(v, None, 0),
             _ => None,
         })
     }
@@ -700,8 +704,8 @@ impl Plan {
                 break;
             }
         }
-        let mac = |v: &[u8], _| Mac::parse(std::str::from_utf8(v).ok()?);
-        let bad_mac = "not a MAC address";
+        let src_mac = self.mac(row, Field::SrcMac)?;
+        let dst_mac = self.mac(row, Field::DstMac)?;
         Ok(FlowRecord {
             start_ms,
             end_ms,
@@ -710,8 +714,8 @@ impl Plan {
             dst_addr,
             src_port,
             dst_port,
-            src_mac: self.parse(row, Field::SrcMac, bad_mac, mac)?,
-            dst_mac: self.parse(row, Field::DstMac, bad_mac, mac)?,
+            src_mac,
+            dst_mac,
             packets,
             octets,
             reverse_packets,
@@ -725,12 +729,36 @@ impl Plan {
         })
     }
 
+    /// The first non-empty, non-zero MAC among the field's columns. The all-zero address is
+    /// "no MAC" (as the IPFIX decoder and the engine treat it; super_mediator and nfdump
+    /// print it for flows without one), so a later column may still give one.
+    fn mac<V: Values>(&self, row: &V, f: Field) -> Result<Option<Mac>, RowError> {
+        for &(c, _) in &self.slots[f as usize] {
+            let v = row.get(c);
+            if self.is_null(v) {
+                continue;
+            }
+            let m = parse_mac(v).ok_or((c, "not a MAC address"))?;
+            if !m.is_zero() {
+                return Ok(Some(m));
+            }
+        }
+        Ok(None)
+    }
+
     fn addr<V: Values>(&self, row: &V, f: Field) -> Result<IpAddr, RowError> {
         self.parse(row, f, "not an IP address", |v, _| {
             std::str::from_utf8(v).ok()?.parse::<IpAddr>().ok()
         })?
         .ok_or((self.first_col(f), "required value is empty"))
     }
+}
+
+/// A MAC in any notation [`Mac::parse`] reads; one trailing `:` is tolerated because
+/// super_mediator 1.x's `mdPrintMAC` writes `aa:bb:cc:dd:ee:ff:` (src/mediator_print.c).
+fn parse_mac(v: &[u8]) -> Option<Mac> {
+    let s = std::str::from_utf8(v).ok()?;
+    Mac::parse(s).or_else(|| Mac::parse(s.strip_suffix(':')?))
 }
 
 /// A count: an unsigned integer; a float with a zero fraction (`12.0`, as JSON

@@ -12,7 +12,7 @@
 //! `#fields` lines) takes its header from `#fields`. Buffers are reused from row to row.
 
 use super::columns::{DecodeOptions, Plan, Values};
-use super::dialect::Dialect;
+use super::dialect::{self, Dialect};
 use super::sniff::{separator, Separator};
 use super::zeek::{self, Directive, ZeekHeader};
 use crate::diag::{DiagKind, Diagnostic, Diagnostics};
@@ -102,6 +102,9 @@ pub struct CsvDecoder {
     pos: u64,
     line: u64,
     header: Header,
+    /// super_mediator text: rows that do not fit the header and carry a record label
+    /// (`stats`, DPI tables, …) or a payload hexdump are other record kinds, skipped.
+    super_mediator: bool,
     /// nfdump's trailing `Summary` block was reached: the rest is not flows.
     done: bool,
     records: u64,
@@ -146,6 +149,7 @@ impl CsvDecoder {
             pos: 0,
             line: 1,
             header: Header::Pending,
+            super_mediator: false,
             done: false,
             records: 0,
             finished: false,
@@ -479,6 +483,11 @@ impl CsvDecoder {
                     }
                     Separator::Whitespace => self.split_mode = Split::Whitespace,
                 }
+                if self.headerless_super_mediator(row) {
+                    self.header_raw.clear();
+                    self.process_row(row, out, diags); // the first flow
+                    return;
+                }
                 self.compile_header(row, diags);
             }
             Header::Ready(plan) => {
@@ -492,6 +501,15 @@ impl CsvDecoder {
                 }
                 let n = match self.split(row, ncols + 1) {
                     Ok(n) if n == ncols => n,
+                    // A delimiter after the last field (super_mediator 2 ends every value
+                    // with one): the extra field is empty, nothing is lost.
+                    Ok(n) if n == ncols + 1 && self.last_field_empty(n) => ncols,
+                    Ok(_)
+                        if self.super_mediator
+                            && dialect::super_mediator_other_record(row, self.delim) =>
+                    {
+                        return;
+                    }
                     Ok(n) => {
                         self.diag(
                             diags,
@@ -499,6 +517,12 @@ impl CsvDecoder {
                             None,
                             format!("row has {n} fields, the header has {ncols}; skipped"),
                         );
+                        return;
+                    }
+                    Err(())
+                        if self.super_mediator
+                            && dialect::super_mediator_other_record(row, self.delim) =>
+                    {
                         return;
                     }
                     Err(()) => {
@@ -550,6 +574,41 @@ impl CsvDecoder {
         }
     }
 
+    /// Field `n - 1` of the row just split is empty.
+    fn last_field_empty(&self, n: usize) -> bool {
+        let r = Row {
+            fields: &self.fields,
+            ends: &self.ends[..n],
+        };
+        r.get(n - 1).is_empty()
+    }
+
+    /// super_mediator's TEXT exporter writes no header unless `PRINT_HEADER` is set: a first
+    /// row laid out as its default flow line gets that layout's header
+    /// ([`dialect::SUPER_MEDIATOR_BASIC`]). True when the header was set so.
+    fn headerless_super_mediator(&mut self, row: &[u8]) -> bool {
+        const N: usize = dialect::SUPER_MEDIATOR_BASIC.len();
+        if self.split_mode != Split::Quoted || self.split(row, N + 1) != Ok(N) {
+            return false;
+        }
+        let r = Row {
+            fields: &self.fields,
+            ends: &self.ends[..N],
+        };
+        if !dialect::super_mediator_flow_row(|i| r.get(i)) {
+            return false;
+        }
+        let names = dialect::SUPER_MEDIATOR_BASIC.map(String::from).to_vec();
+        match Plan::compile(names, &self.opts, Some(Dialect::SuperMediator)) {
+            Ok(plan) => {
+                self.super_mediator = true;
+                self.header = Header::Ready(Box::new(plan));
+                true
+            }
+            Err(_) => false, // a mapping naming other columns: read the row as a header
+        }
+    }
+
     fn compile_header(&mut self, row: &[u8], diags: &mut Diagnostics) {
         let max = self.limits.max_fields;
         let Ok(n) = self.split(row, max) else {
@@ -574,6 +633,13 @@ impl CsvDecoder {
                 if let Some(z) = &self.zeek {
                     plan.set_nulls(vec![z.unset.clone(), z.empty.clone()]);
                 }
+                // `|`-separated IPFIX names is what super_mediator 2 writes
+                // (`PRINT_HEADER` prints the `FIELDS` element names).
+                self.super_mediator = match plan.dialect {
+                    Some(Dialect::SuperMediator) => true,
+                    Some(Dialect::Ipfix) => self.zeek.is_none() && self.delim == b'|',
+                    _ => false,
+                };
                 self.header = Header::Ready(Box::new(plan));
             }
             Err(message) => {

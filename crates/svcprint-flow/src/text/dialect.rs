@@ -11,6 +11,7 @@
 //! | `nprobe` | nProbe / NetFlow v9 names (`IPV4_SRC_ADDR`, …) | biflow: `OUT_PKTS`/`OUT_BYTES` are dst->src |
 //! | `generic` | headers like `src_ip,dst_ip,src_port,dst_port,proto,start` | biflow only when reverse columns exist |
 //! | `cicflowmeter` | CICFlowMeter CSV (`Src IP`, `Flow Duration` in µs, day-first `Timestamp`) | `Src IP` sent the first packet: forward = initiator |
+//! | `super_mediator` | super_mediator 1.x default TEXT exporter (`start-time|end-time|dur|rtt|pro|sip|sp|…`, with or without its `PRINT_HEADER` line) | YAF biflow: `sip` is the initiator, `rpkt`/`roct` the reverse counters |
 //!
 //! Names are compared after [`normalize`](super::columns::normalize) (case, spaces,
 //! `_`, `.` and `-` ignored). A header is given to the complete dialect (every required
@@ -20,7 +21,7 @@
 use super::columns::{normalize, Conv, Field};
 use crate::value::TimeUnit;
 use serde::{Deserialize, Serialize};
-use Conv::{ControlBits, Count, Flags, IcmpAny, IcmpV4, IcmpV6, Ip, Mac, Port, Time};
+use Conv::{ControlBits, Count, Flags, IcmpAny, IcmpV4, IcmpV6, Ip, Mac, Port, Time, TimeUtc};
 use Field::*;
 use TimeUnit::{Microseconds as Us, Milliseconds as Ms, Nanoseconds as Ns, Seconds as S};
 
@@ -35,6 +36,7 @@ pub enum Dialect {
     Nprobe,
     Generic,
     Cicflowmeter,
+    SuperMediator,
 }
 
 type Table = &'static [(&'static str, Field, Conv)];
@@ -282,9 +284,119 @@ const CICFLOWMETER: Table = &[
     ("Total Length of Bwd Packets", RevBytes, Count),
 ];
 
+/// super_mediator 1.x's default TEXT exporter: one flow per line in this fixed column order,
+/// `|` between fields by default (`DELIMITER`), the column names below as its `PRINT_HEADER`
+/// line writes them (each padded with spaces before the delimiter). Taken from CERT NetSA
+/// super_mediator 1.x sources (as published in github.com/movsoftware/super_mediator):
+/// `mdCreateBasicFlowList` and `mdSetFieldListDecoratorBasic` in `src/mediator_core.c` (field
+/// order and printf formats), `mdPrintBasicHeader` and the `mdPrint*` field printers in
+/// `src/mediator_print.c`, and the TEXT exporter section of `super_mediator.conf.pod`.
+/// Values: times `YYYY-MM-DD HH:MM:SS.mmm` in UTC (`gmtime_r`); `dur`/`rtt` seconds `%8.3f`;
+/// `pro` `%3d`; addresses right-aligned `%40s`; counters `%8lu`; MACs `aa:bb:cc:dd:ee:ff:`
+/// (the printer leaves a trailing colon) or `00:00:00:00:00:00` when the flow has none; TCP
+/// flags as letters `ECUAPRSF` right-aligned `%8s`, `0` for none; for ICMPv4 `sp` is the type
+/// and `dp` the code. Lines of other record kinds (`stats|…`, DPI `label|id|value`,
+/// `flowstats|…`) and payload hexdumps (`  -> …`) may be interleaved with the flows.
+pub(crate) const SUPER_MEDIATOR_BASIC: [&str; 30] = [
+    "start-time",
+    "end-time",
+    "dur",
+    "rtt",
+    "pro",
+    "sip",
+    "sp",
+    "pkt",
+    "oct",
+    "at",
+    "srcMacAddr",
+    "dip",
+    "dp",
+    "rpkt",
+    "roct",
+    "ra",
+    "destMacAddr",
+    "iflags",
+    "uflags",
+    "riflags",
+    "ruflags",
+    "isn",
+    "risn",
+    "in",
+    "out",
+    "tag",
+    "app",
+    "tos",
+    "end",
+    "collector",
+];
+
+const SUPER_MEDIATOR: Table = &[
+    ("start-time", Start, TimeUtc),
+    ("end-time", End, TimeUtc),
+    ("dur", Duration, Conv::Duration(S)),
+    ("pro", Proto, Conv::Proto),
+    ("sip", SrcIp, Ip),
+    ("sp", SrcPort, Port),
+    ("pkt", Packets, Count),
+    ("oct", Bytes, Count),
+    ("srcMacAddr", SrcMac, Mac),
+    ("dip", DstIp, Ip),
+    ("dp", DstPort, Port),
+    ("rpkt", RevPackets, Count),
+    ("roct", RevBytes, Count),
+    ("destMacAddr", DstMac, Mac),
+    ("iflags", InitialTcpFlags, Flags),
+    ("uflags", TcpFlags, Flags),
+    ("riflags", RevInitialTcpFlags, Flags),
+];
+
+/// `YYYY-MM-DD HH:MM:SS.mmm`, as super_mediator prints times.
+fn super_mediator_time(v: &[u8]) -> bool {
+    v.len() == 23
+        && v.iter().enumerate().all(|(i, &c)| match i {
+            4 | 7 => c == b'-',
+            10 => c == b' ',
+            13 | 16 => c == b':',
+            19 => c == b'.',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// A row of super_mediator's default flow layout ([`SUPER_MEDIATOR_BASIC`], 30 fields,
+/// trimmed by `field`): two times, a protocol number, two addresses.
+pub(crate) fn super_mediator_flow_row<'a>(field: impl Fn(usize) -> &'a [u8]) -> bool {
+    let ip = |v: &[u8]| std::str::from_utf8(v).is_ok_and(|s| s.parse::<std::net::IpAddr>().is_ok());
+    super_mediator_time(field(0))
+        && super_mediator_time(field(1))
+        && crate::value::parse_u64(field(4)).is_some_and(|p| p <= 255)
+        && ip(field(5))
+        && ip(field(11))
+}
+
+/// A line of another record kind that super_mediator's TEXT exporter interleaves with the
+/// flows: a payload hexdump (`  -> …`, `  <- …`), or a line whose first field is a record
+/// label — `stats`, `\N` (`STATS_ONLY`), `flowstats`, `flow` (DPI index) or a DPI table
+/// name (`http`, `dns`, `tls`, …); see the TEXT exporter in `super_mediator.conf.pod`.
+pub(crate) fn super_mediator_other_record(row: &[u8], delim: u8) -> bool {
+    let t = row.trim_ascii_start();
+    if t.starts_with(b"->") || t.starts_with(b"<-") {
+        return true;
+    }
+    let first = row
+        .split(|&c| c == delim)
+        .next()
+        .unwrap_or(&[])
+        .trim_ascii();
+    first == b"\\N"
+        || (first.first().is_some_and(u8::is_ascii_alphabetic)
+            && first
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'_'))
+}
+
 impl Dialect {
     /// Every dialect, in the order ties are broken.
-    pub const ALL: [Dialect; 7] = [
+    pub const ALL: [Dialect; 8] = [
         Dialect::Ipfix,
         Dialect::Zeek,
         Dialect::Nfdump,
@@ -292,6 +404,7 @@ impl Dialect {
         Dialect::Nprobe,
         Dialect::Generic,
         Dialect::Cicflowmeter,
+        Dialect::SuperMediator,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -303,6 +416,7 @@ impl Dialect {
             Dialect::Nprobe => "nprobe",
             Dialect::Generic => "generic",
             Dialect::Cicflowmeter => "cicflowmeter",
+            Dialect::SuperMediator => "super_mediator",
         }
     }
 
@@ -317,6 +431,7 @@ impl Dialect {
             Dialect::Nprobe => NPROBE,
             Dialect::Generic => GENERIC,
             Dialect::Cicflowmeter => CICFLOWMETER,
+            Dialect::SuperMediator => SUPER_MEDIATOR,
         }
     }
 
@@ -367,7 +482,7 @@ impl Dialect {
     pub(crate) fn source_initiated(self, norm: &[String]) -> bool {
         match self {
             Dialect::Ipfix => norm.iter().any(|n| n.starts_with("reverse")),
-            Dialect::Zeek | Dialect::Joy | Dialect::Cicflowmeter => true,
+            Dialect::Zeek | Dialect::Joy | Dialect::Cicflowmeter | Dialect::SuperMediator => true,
             Dialect::Nfdump | Dialect::Nprobe | Dialect::Generic => false,
         }
     }
@@ -440,8 +555,53 @@ mod tests {
             detect("src_ip,dst_ip,src_port,dst_port,protocol,timestamp"),
             Some(Dialect::Generic)
         );
+        // super_mediator 1.x `PRINT_HEADER` line (mdPrintBasicHeader: each name padded to
+        // its column before the `|`), split at `|`.
+        let sm = "start-time             |end-time               |dur     |rtt     |pro|sip                                     |sp   |pkt     |oct     |at|srcMacAddr       |dip                                     |dp   |rpkt    |roct    |ra|destMacAddr      |iflags  |uflags  |riflags |ruflags |isn     |risn    |in   |out  |tag|app  |tos|end   |collector";
+        let norm: Vec<String> = sm.split('|').map(normalize).collect();
+        assert_eq!(norm.len(), SUPER_MEDIATOR_BASIC.len());
+        assert_eq!(Dialect::detect(&norm), Some(Dialect::SuperMediator));
+        assert!(Dialect::SuperMediator.complete(&norm));
+        assert!(Dialect::SuperMediator.source_initiated(&norm));
         assert_eq!(detect("a,b,c"), None);
         assert_eq!(detect("a,src_ip,c"), None, "one known name is not enough");
+    }
+
+    #[test]
+    fn super_mediator_rows_and_other_records() {
+        let row = "2019-06-25 08:36:47.096|2019-06-25 08:36:48.346|   1.250|   0.012|  6|                            192.168.1.20|40001|       5|     400|00|aa:bb:cc:dd:ee:01:|                           93.184.216.34|  443|       4|    3000|00|11:22:33:44:55:66:|       S|    APSF|      AS|     APF|b3332bea|ead9dce8|    0|    0|000|  443| 00|  idle|C1";
+        let f: Vec<&[u8]> = row.split('|').map(|x| x.trim().as_bytes()).collect();
+        assert_eq!(f.len(), 30);
+        assert!(super_mediator_flow_row(|i| f[i]));
+        let mut bad = f.clone();
+        bad[0] = b"2019-06-25T08:36:47.096";
+        assert!(
+            !super_mediator_flow_row(|i| bad[i]),
+            "T is not super_mediator's layout"
+        );
+        let mut bad = f.clone();
+        bad[11] = b"host";
+        assert!(!super_mediator_flow_row(|i| bad[i]));
+        for other in [
+            "stats|2|56|0|0|0|0|2|1|10.20.11.51|0|131|3685",
+            "\\N|2|56|0|0|0|0|2|1|10.20.11.51|0|131|3685",
+            "flowstats|0|1|1|49|0|49|0|49|00|0|0|49|0|0|0|0|0|0|0|0|0|0|0|0",
+            "irc|125|NICK nickname",
+            "p0f|36|Linux",
+            "  ->  0000: 47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a  GET / HTTP/1.1..",
+            "  <-  0000: 48 54 54 50 2f 31 2e 31 20 32 30 30 20 4f 4b 0d  HTTP/1.1 200 OK.",
+        ] {
+            assert!(
+                super_mediator_other_record(other.as_bytes(), b'|'),
+                "{other}"
+            );
+        }
+        for flowish in [row, "fe80::1|x", "10.0.0.1|y", "|stats", "2019-06-25|a"] {
+            assert!(
+                !super_mediator_other_record(flowish.as_bytes(), b'|'),
+                "{flowish}"
+            );
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ use sniff::{is_json, not_text, SNIFF_BYTES};
 
 /// `syntax-label` as a static string (`csv-ipfix`, `json-joy`, …).
 pub(crate) fn format_name(syntax: &str, label: &str) -> &'static str {
-    const NAMES: [&str; 16] = [
+    const NAMES: [&str; 18] = [
         "csv-ipfix",
         "csv-zeek",
         "csv-nfdump",
@@ -37,6 +37,7 @@ pub(crate) fn format_name(syntax: &str, label: &str) -> &'static str {
         "csv-nprobe",
         "csv-generic",
         "csv-cicflowmeter",
+        "csv-super_mediator",
         "csv-mapped",
         "json-ipfix",
         "json-zeek",
@@ -45,6 +46,7 @@ pub(crate) fn format_name(syntax: &str, label: &str) -> &'static str {
         "json-nprobe",
         "json-generic",
         "json-cicflowmeter",
+        "json-super_mediator",
         "json-mapped",
     ];
     NAMES

@@ -7,7 +7,7 @@
 //! names). A last line cut short by the end of the bytes is left out.
 
 use super::columns::normalize;
-use super::dialect::Dialect;
+use super::dialect::{super_mediator_flow_row, Dialect, SUPER_MEDIATOR_BASIC};
 use super::ndjson::flatten;
 use super::sniff::{is_json, not_text, separator, Separator};
 use super::zeek::{self, Directive};
@@ -189,7 +189,16 @@ fn preview_delimited(text: &[u8]) -> Preview {
             None => {
                 let s = separator(line);
                 sep = Some(s);
-                p.columns = fields_of(line, s, None);
+                let first = fields_of(line, s, None);
+                if first.len() == SUPER_MEDIATOR_BASIC.len()
+                    && super_mediator_flow_row(|i| first[i].as_bytes())
+                {
+                    // super_mediator without `PRINT_HEADER`: its default layout's names
+                    p.columns = SUPER_MEDIATOR_BASIC.map(String::from).to_vec();
+                    p.rows.push(first);
+                } else {
+                    p.columns = first;
+                }
             }
             Some(s) => {
                 if p.rows.len() >= PREVIEW_ROWS {
