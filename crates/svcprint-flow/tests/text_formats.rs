@@ -1201,3 +1201,47 @@ fn super_mediator_2_text_with_element_names() {
         without_positions(want)
     );
 }
+
+#[test]
+fn ipfixcol2_json_biflow_raw_and_formatted() {
+    // ipfixcol2's JSON output converts each record with libfds `fds_drec2json`. A biflow
+    // with the values of libfds's own converter test (tests/unit_tests/converters/json.cpp,
+    // Drec_biflow) in raw mode (`timestamp=unix`, `protocol=raw`): reverse fields are named
+    // `iana@reverse:…@reverse`, and timestamps are Unix milliseconds even for
+    // flowStart/EndNanoseconds; repeated elements become arrays (not read).
+    let raw = "{\"@type\":\"ipfix.entry\",\"iana:sourceTransportPort\":1234,\"iana:sourceIPv6Address\":\"2001:db8::2:1\",\"iana:destinationTransportPort\":8754,\"iana:destinationIPv6Address\":\"fe80::fea9:6fc4:2e98:cdb2\",\"iana:protocolIdentifier\":17,\"iana:flowStartNanoseconds\":1522670362000,\"iana:flowEndNanoseconds\":1522670373000,\"iana@reverse:flowStartNanoseconds@reverse\":1522670364000,\"iana@reverse:flowEndNanoseconds@reverse\":1522670369000,\"iana:applicationName\":\"firefox\",\"iana:applicationDescription\":\"linux/web browser\",\"iana:interfaceName\":[\"\",\"enp0s31f6\"],\"iana:octetDeltaCount\":1234567,\"iana:packetDeltaCount\":12345,\"iana@reverse:octetDeltaCount@reverse\":7654321,\"iana@reverse:packetDeltaCount@reverse\":54321}\n";
+    let (recs, s) = decode(raw);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics.kept);
+    assert_eq!(s.format, "json-ipfix");
+    let mut a = rec(
+        1_522_670_362_000,
+        1_522_670_373_000,
+        17,
+        ("2001:db8::2:1", 1234),
+        ("fe80::fea9:6fc4:2e98:cdb2", 8754),
+    );
+    a.packets = 12345;
+    a.octets = 1_234_567;
+    a.reverse_packets = Some(54321);
+    a.reverse_octets = Some(7_654_321);
+    a.source_initiated = true;
+    a.position.line = 1;
+    assert_eq!(recs, vec![a]);
+    // The plugin's default formatting (its README example): ISO 8601 UTC times, protocol
+    // names, TCP flags as `.AP.S.` (URG ACK PSH RST SYN FIN); a uniflow record.
+    let formatted = "{\"@type\":\"ipfix.entry\",\"iana:octetDeltaCount\":3568720,\"iana:packetDeltaCount\":2383,\"iana:flowStartMilliseconds\":\"2018-05-11T19:44:29.006Z\",\"iana:flowEndMilliseconds\":\"2018-05-11T19:44:30.364Z\",\"iana:ingressInterface\":1,\"iana:ipVersion\":4,\"iana:sourceIPv4Address\":\"192.168.0.100\",\"iana:destinationIPv4Address\":\"192.168.0.101\",\"iana:ipClassOfService\":0,\"iana:ipTTL\":62,\"iana:protocolIdentifier\":\"TCP\",\"iana:tcpControlBits\":\".AP.S.\",\"iana:sourceTransportPort\":47200,\"iana:destinationTransportPort\":20810,\"iana:egressInterface\":0,\"iana:samplingInterval\":0,\"iana:samplingAlgorithm\":0}\n";
+    let (recs, s) = decode(formatted);
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics.kept);
+    let mut b = rec(
+        1_526_067_869_006,
+        1_526_067_870_364,
+        6,
+        ("192.168.0.100", 47200),
+        ("192.168.0.101", 20810),
+    );
+    b.packets = 2383;
+    b.octets = 3_568_720;
+    b.union_tcp_flags = Some(0x1a);
+    b.position.line = 1;
+    assert_eq!(recs, vec![b]);
+}

@@ -685,7 +685,9 @@ impl Plan {
                 parse_uint(v)
                     .filter(|x| *x <= 0xffff)
                     .map(|x| (x & 0xff) as u8)
-                    .ok_or((c, "not TCP control bits (0-65535)"))?,
+                    // formatted, as ipfixcol2 writes them: `.A..SF`
+                    .or_else(|| parse_tcp_flags(v).filter(|_| !v[0].is_ascii_digit()))
+                    .ok_or((c, "not TCP control bits (0-65535 or letters like .AP.S.)"))?,
             ),
             Some((c, _, v)) => Some(parse_tcp_flags(v).ok_or((c, flags))?),
         };
@@ -794,9 +796,20 @@ pub(crate) fn parse_time(v: &[u8], unit: Option<TimeUnit>, tz_ms: i64) -> Option
             && body[..int_len].iter().all(u8::is_ascii_digit)
             && body[int_len..].iter().skip(1).all(u8::is_ascii_digit);
         if numeric {
+            let int = parse_u64(&body[..int_len])?;
             let unit = match unit {
+                // Below 10^14 a µs / ns count would fall before March 1973 (µs) or on
+                // 2 January 1970 (ns): the number is in another unit. ipfixcol2's JSON
+                // output writes Unix ms for every timestamp unless formatted, whatever the
+                // element's unit (libfds tests/unit_tests/converters/json.cpp:
+                // `iana:flowStartNanoseconds` = 1522670362000).
+                Some(TimeUnit::Microseconds | TimeUnit::Nanoseconds)
+                    if int < 100_000_000_000_000 =>
+                {
+                    epoch_unit(int)
+                }
                 Some(u) => u,
-                None => epoch_unit(parse_u64(&body[..int_len])?),
+                None => epoch_unit(int),
             };
             return parse_time_ms(v, unit);
         }
@@ -923,6 +936,16 @@ mod tests {
         assert_eq!(parse_time(b"2019-06-25T08:36:47.096Z", None, h2), Some(t));
         assert_eq!(parse_time(b"1561451807096", None, h2), Some(t));
         assert_eq!(parse_time(b"25/06/2019 10:36:47.096", None, h2), Some(t));
+        // µs / ns element names holding ms (ipfixcol2 `timestamp=unix`) or their own unit
+        let (us, ns) = (Some(TimeUnit::Microseconds), Some(TimeUnit::Nanoseconds));
+        assert_eq!(parse_time(b"1561451807096", ns, 0), Some(t));
+        assert_eq!(parse_time(b"1561451807096", us, 0), Some(t));
+        assert_eq!(parse_time(b"1561451807096123", us, 0), Some(t));
+        assert_eq!(parse_time(b"1561451807096123456", ns, 0), Some(t));
+        assert_eq!(
+            parse_time(b"1561451807096", Some(TimeUnit::Milliseconds), 0),
+            Some(t)
+        );
         assert_eq!(parse_time(b"-", None, 0), None);
         assert_eq!(parse_time(b"1.2.3", None, 0), None);
     }

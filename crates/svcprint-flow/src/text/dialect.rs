@@ -4,7 +4,7 @@
 //!
 //! | dialect | tool | initiator (M2 rule 1) |
 //! |---|---|---|
-//! | `ipfix` | YAF / ipfixcol2 / super_mediator: IPFIX IE names | source, when any `reverse…` column exists |
+//! | `ipfix` | YAF / ipfixcol2 / super_mediator 2: IPFIX IE names | source, when any `reverse…` (ipfixcol2: `…@reverse`) column exists |
 //! | `zeek` | Zeek `conn.log` (TSV or JSON) | `orig_*` is the initiator, always |
 //! | `nfdump` | `nfdump -o csv` (1.6 `ts,te,td,sa,…` and 1.7 `firstSeen,…`), `-o json` | none: NetFlow flows are one-way (`opkt`/`obyt` are egress counters, not reverse) |
 //! | `joy` | Cisco Joy / NEMEA NDJSON | source sent the first packet; `*_in` are the reverse counters (absent = 0) |
@@ -71,6 +71,13 @@ const IPFIX: Table = &[
     ("reversePacketDeltaCount", RevPackets, Count),
     ("reverseOctetTotalCount", RevBytes, Count),
     ("reverseOctetDeltaCount", RevBytes, Count),
+    // ipfixcol2's JSON output (libfds fds_drec2json) names a biflow's reverse fields
+    // `iana@reverse:octetDeltaCount@reverse` (libfds tests/unit_tests/converters/json.cpp);
+    // the part after the last `:` normalizes to `octetdeltacountreverse`.
+    ("packetTotalCount@reverse", RevPackets, Count),
+    ("packetDeltaCount@reverse", RevPackets, Count),
+    ("octetTotalCount@reverse", RevBytes, Count),
+    ("octetDeltaCount@reverse", RevBytes, Count),
     ("initialTCPFlags", InitialTcpFlags, Flags),
     ("unionTCPFlags", TcpFlags, Flags),
     ("tcpControlBits", TcpFlags, ControlBits),
@@ -481,7 +488,9 @@ impl Dialect {
     /// Whether the source initiated each flow (method.md M2 rule 1), by dialect.
     pub(crate) fn source_initiated(self, norm: &[String]) -> bool {
         match self {
-            Dialect::Ipfix => norm.iter().any(|n| n.starts_with("reverse")),
+            Dialect::Ipfix => norm
+                .iter()
+                .any(|n| n.starts_with("reverse") || n.ends_with("reverse")),
             Dialect::Zeek | Dialect::Joy | Dialect::Cicflowmeter | Dialect::SuperMediator => true,
             Dialect::Nfdump | Dialect::Nprobe | Dialect::Generic => false,
         }

@@ -389,7 +389,8 @@ impl JsonDecoder {
             // one-way like those of the same rows in CSV.
             let one_way = d == Dialect::Ipfix && !first.source_initiated();
             for (n, _, _) in d.columns() {
-                if one_way && normalize(n).starts_with("reverse") {
+                let nn = normalize(n);
+                if one_way && (nn.starts_with("reverse") || nn.ends_with("reverse")) {
                     continue;
                 }
                 if !virtual_names.iter().any(|v| normalize(v) == normalize(n)) {
