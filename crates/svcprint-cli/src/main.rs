@@ -42,7 +42,7 @@ enum Command {
     /// Per device: flows, active bins, first/last seen and its services with prevalence (method.md M2-M6).
     Devices {
         /// Flow files: CSV/TSV/JSON flow exports (IPFIX names, Zeek conn.log, nfdump,
-        /// Joy, nProbe, CICFlowMeter, generic) or binary exports, plain, .gz or .zip.
+        /// Joy, nProbe, CICFlowMeter, super_mediator, generic) or binary exports, plain, .gz or .zip.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Print JSON instead of a table.

@@ -8,8 +8,8 @@
 //! (`gzip`, `zip`, else plain text) and inflates as a stream; [`text`] checks that the
 //! decoded bytes are text, tells JSON from delimited text, frames rows or objects,
 //! recognises the dialect from the header (IPFIX names, Zeek, nfdump, Joy, nProbe,
-//! CICFlowMeter, generic, or the user's [`ColumnMap`]) and decodes each row through a
-//! plan compiled once. [`Limits`] bounds all of it.
+//! CICFlowMeter, super_mediator, generic, or the user's [`ColumnMap`]) and decodes each
+//! row through a plan compiled once. [`Limits`] bounds all of it.
 //!
 //! Binary flow exports take another path from the same sniff (`content`): raw
 //! IPFIX / NetFlow v9 / v5 streams (`export`, then [`ipfix`] and [`netflow`]) and

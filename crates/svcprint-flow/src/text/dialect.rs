@@ -11,7 +11,7 @@
 //! | `nprobe` | nProbe / NetFlow v9 names (`IPV4_SRC_ADDR`, …) | biflow: `OUT_PKTS`/`OUT_BYTES` are dst->src |
 //! | `generic` | headers like `src_ip,dst_ip,src_port,dst_port,proto,start` | biflow only when reverse columns exist |
 //! | `cicflowmeter` | CICFlowMeter CSV (`Src IP`, `Flow Duration` in µs, day-first `Timestamp`) | `Src IP` sent the first packet: forward = initiator |
-//! | `super_mediator` | super_mediator 1.x default TEXT exporter (`start-time|end-time|dur|rtt|pro|sip|sp|…`, with or without its `PRINT_HEADER` line) | YAF biflow: `sip` is the initiator, `rpkt`/`roct` the reverse counters |
+//! | `super_mediator` | super_mediator 1.x default TEXT exporter (`start-time\|end-time\|dur\|…`, with or without its `PRINT_HEADER` line) | YAF biflow: `sip` is the initiator, `rpkt`/`roct` the reverse counters |
 //!
 //! Names are compared after [`normalize`](super::columns::normalize) (case, spaces,
 //! `_`, `.` and `-` ignored). A header is given to the complete dialect (every required
