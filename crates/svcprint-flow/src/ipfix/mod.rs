@@ -8,6 +8,11 @@
 //! time); flowStart/EndDeltaMicroseconds before the export time; the missing end from
 //! flowDurationMilli/Microseconds; observationTime{Seconds,Milliseconds}; else
 //! **the message's export time** for both start and end.
+//!
+//! An element that repeats in a template (an outer tunnel header, then the inner
+//! packet's, as Cisco SRv6 exporters send) gives its last value; when a template has
+//! both IPv4 and IPv6 addresses, an unset one (0.0.0.0 or ::) never wins and of two set
+//! ones the later wins, so addresses, ports and protocol come from the same header.
 
 pub mod decoder;
 pub mod ie;

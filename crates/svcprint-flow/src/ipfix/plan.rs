@@ -216,6 +216,10 @@ pub struct Fields {
     dst4: Option<[u8; 4]>,
     src6: Option<[u8; 16]>,
     dst6: Option<[u8; 16]>,
+    /// The last source (destination) address field of the record was IPv4: when a
+    /// template carries both families and both are set, the later one wins.
+    src4_last: bool,
+    dst4_last: bool,
     sport: u16,
     dport: u16,
     protocol: u8,
@@ -275,10 +279,10 @@ impl Fields {
         use Target::*;
         match t {
             Skip => {}
-            SrcV4 => self.src4 = v.try_into().ok(),
-            DstV4 => self.dst4 = v.try_into().ok(),
-            SrcV6 => self.src6 = v.try_into().ok(),
-            DstV6 => self.dst6 = v.try_into().ok(),
+            SrcV4 => (self.src4, self.src4_last) = (v.try_into().ok(), true),
+            DstV4 => (self.dst4, self.dst4_last) = (v.try_into().ok(), true),
+            SrcV6 => (self.src6, self.src4_last) = (v.try_into().ok(), false),
+            DstV6 => (self.dst6, self.dst4_last) = (v.try_into().ok(), false),
             SrcPort => self.sport = uint(v) as u16,
             DstPort => self.dport = uint(v) as u16,
             Protocol => self.protocol = uint(v) as u8,
@@ -361,13 +365,21 @@ impl Fields {
     pub fn to_record(&self, ctx: &TimeContext, position: Position) -> Option<FlowRecord> {
         let v6 = |a: Option<[u8; 16]>| a.map(|b| IpAddr::V6(Ipv6Addr::from(b)));
         let v4 = |a: Option<[u8; 4]>| a.map(|b| IpAddr::V4(Ipv4Addr::from(b)));
-        // A template may carry both families; the one that is set wins.
-        let pick = |a6: Option<IpAddr>, a4: Option<IpAddr>| match (a6, a4) {
-            (Some(a), Some(b)) => Some(if a.is_unspecified() { b } else { a }),
+        // A template may carry both families: the one that is set wins, and when both
+        // are set, the later one. Elements that repeat in a template (an outer tunnel
+        // header, then the inner packet's: RFC 7011 section 8 orders repeats by their
+        // treatment) give their last value, so the addresses must come from the same
+        // header as the ports and protocol, which are also the last ones.
+        let pick = |a6: Option<IpAddr>, a4: Option<IpAddr>, v4_last: bool| match (a6, a4) {
+            (Some(a), Some(b)) => Some(if a.is_unspecified() || (v4_last && !b.is_unspecified()) {
+                b
+            } else {
+                a
+            }),
             (a, b) => a.or(b),
         };
-        let src = pick(v6(self.src6), v4(self.src4))?;
-        let dst = pick(v6(self.dst6), v4(self.dst4))?;
+        let src = pick(v6(self.src6), v4(self.src4), self.src4_last)?;
+        let dst = pick(v6(self.dst6), v4(self.dst4), self.dst4_last)?;
         let (start_ms, end_ms) = self.times(ctx);
         let mut r = FlowRecord::new(
             start_ms,
@@ -452,6 +464,88 @@ mod tests {
             p.decode(&data, &mut f, 10),
             Err(RecordError::TooLong { len: 19, limit: 10 })
         );
+    }
+
+    /// pmacct/502 (Cisco SRv6, template 340): the outer IPv6 header's addresses, ports
+    /// and protocol, then the inner IPv4 packet's. The record is the inner flow, whole:
+    /// it once took the outer IPv6 addresses with the inner ports and protocol.
+    #[test]
+    fn repeated_header_elements_give_the_last_header_whole() {
+        let v6 = |last: u8| {
+            let mut a = [0u8; 16];
+            (a[0], a[1], a[15]) = (0x20, 0x01, last);
+            a
+        };
+        // (sport, dport, protocol) of one header.
+        let l4 = |s: u16, d: u16, p: u8| {
+            let mut b = s.to_be_bytes().to_vec();
+            b.extend_from_slice(&d.to_be_bytes());
+            b.push(p);
+            b
+        };
+        let hdr4 = [spec(8, 4), spec(12, 4), spec(7, 2), spec(11, 2), spec(4, 1)];
+        let hdr6 = [
+            spec(27, 16),
+            spec(28, 16),
+            spec(7, 2),
+            spec(11, 2),
+            spec(4, 1),
+        ];
+        let ctx = TimeContext::default();
+        let name = |r: &FlowRecord| {
+            (
+                r.src_addr.to_string(),
+                r.dst_addr.to_string(),
+                r.src_port,
+                r.dst_port,
+                r.protocol,
+            )
+        };
+        // Outer IPv6 (protocol 4, no ports) then inner IPv4 UDP, as in template 340;
+        // then the other way round; each also behind a var-len field (the other path).
+        let outer6 = [&v6(1)[..], &v6(2)[..], &l4(0, 0, 4)].concat();
+        let inner4 = [&[192, 0, 2, 13][..], &[192, 0, 2, 12], &l4(1111, 2222, 17)].concat();
+        let outer4 = [&[10, 0, 0, 1][..], &[10, 0, 0, 2], &l4(0, 0, 41)].concat();
+        let inner6 = [&v6(3)[..], &v6(4)[..], &l4(53, 5353, 17)].concat();
+        let cases = [
+            (
+                [hdr6, hdr4].concat(),
+                [outer6.clone(), inner4.clone()].concat(),
+                ("192.0.2.13", "192.0.2.12", 1111, 2222, 17),
+            ),
+            (
+                [hdr4, hdr6].concat(),
+                [outer4.clone(), inner6.clone()].concat(),
+                ("2001::3", "2001::4", 53, 5353, 17),
+            ),
+        ];
+        for (fields, data, want) in cases {
+            let want = (
+                want.0.to_string(),
+                want.1.to_string(),
+                want.2,
+                want.3,
+                want.4,
+            );
+            let mut f = Fields::default();
+            let p = Plan::compile(340, false, 0, &fields);
+            assert_eq!(p.decode(&data, &mut f, 65535), Ok(data.len()));
+            assert_eq!(name(&f.to_record(&ctx, Position::default()).unwrap()), want);
+            let mut var = vec![spec(82, VARLEN)];
+            var.extend_from_slice(&fields);
+            let p = Plan::compile(341, false, 0, &var);
+            let data = [&[1u8, b'x'][..], &data].concat();
+            let mut f = Fields::default();
+            assert_eq!(p.decode(&data, &mut f, 65535), Ok(data.len()));
+            assert_eq!(name(&f.to_record(&ctx, Position::default()).unwrap()), want);
+        }
+        // A family left unset (all zero) never wins, wherever it is.
+        let mut f = Fields::default();
+        let p = Plan::compile(342, false, 0, &[hdr6, hdr4].concat());
+        let data = [outer6, [0u8; 8].to_vec(), l4(7, 8, 6)].concat();
+        assert_eq!(p.decode(&data, &mut f, 65535), Ok(data.len()));
+        let r = f.to_record(&ctx, Position::default()).unwrap();
+        assert_eq!(name(&r), ("2001::1".into(), "2001::2".into(), 7, 8, 6));
     }
 
     #[test]
