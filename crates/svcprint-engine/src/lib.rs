@@ -17,6 +17,8 @@
 //! - [`mod@activity`] (M4): direction-blind projection and folding over the aggregates.
 //! - [`representation`] (M6): window counts and SL, SP, G_k fingerprints.
 //! - [`similarity`] (M7): weighted Jaccard and cosine; the 1e-12 tolerance.
+//! - [`clustering`] (M7): pairwise similarity matrices, average-linkage leaf order, and
+//!   whole-capture fingerprints.
 //! - [`exporter`] (M8): stable, unstable and pending windows per device.
 //! - [`convergence`], [`recurrence`], [`separability`] (M9).
 //! - [`labels`]: label files (MAC or IP -> name, type).
@@ -33,6 +35,7 @@ pub mod activity;
 pub mod aggregate;
 pub mod bin_sets;
 pub mod bins;
+pub mod clustering;
 pub mod config;
 pub mod convergence;
 pub mod device;
