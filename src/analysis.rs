@@ -1,8 +1,12 @@
 //! What the page shows after a run, computed from the kept [`Aggregates`] with the
 //! current [`Config`] and labels: only calls into `svcprint-engine` (summaries, M8
-//! exporter, M9 convergence and recurrence, M11 evaluation), so a parameter change or a
+//! exporter, M9 convergence and recurrence, M10 identification, M11 evaluation, device
+//! similarity in [`crate::compare`]), so a parameter change or a
 //! label import recomputes without re-reading the files.
 
+use crate::compare::{
+    identify_devices, library_of, similarity_view, Identification, SimilarityView,
+};
 use serde::{Deserialize, Serialize};
 use svcprint_engine::mud::{mud, stable_services};
 use svcprint_engine::{
@@ -28,12 +32,17 @@ pub struct DeviceFingerprints {
     pub pending_bins: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub devices: Vec<DeviceSummary>,
     pub fingerprints: Vec<DeviceFingerprints>,
     /// M11 for SL, SP, G2, G4, G8; None without labels.
     pub evaluation: Option<Evaluation>,
+    /// Pairwise similarity of the devices' whole-capture fingerprints, clustered.
+    pub similarity: SimilarityView,
+    /// M10 for every device against the library of the labelled devices; None without
+    /// labels.
+    pub identification: Option<Identification>,
 }
 
 /// Everything the views show, for `cfg` (validated by the caller) and `labels`.
@@ -41,8 +50,9 @@ pub fn analyse(aggregates: &Aggregates, labels: &Labels, cfg: &Config) -> Analys
     let act = activity(aggregates, cfg);
     let devices = summarize(&act);
     let tau_recur = cfg.effective_tau_recur();
-    let fingerprints = exports(&act, cfg)
-        .into_iter()
+    let ex = exports(&act, cfg);
+    let fingerprints = ex
+        .iter()
         .map(|d| {
             let c = convergence(&d.exports);
             let fps: Vec<_> = d.exports.iter().map(|e| &e.fingerprint).collect();
@@ -55,15 +65,19 @@ pub fn analyse(aggregates: &Aggregates, labels: &Labels, cfg: &Config) -> Analys
                 median_hours: c.median_hours,
                 recurrence: r.rate,
                 behaviours: r.behaviours,
-                pending_bins: d.pending.map(|p| p.window.n),
+                pending_bins: d.pending.as_ref().map(|p| p.window.n),
             }
         })
         .collect();
     let evaluation = (!labels.is_empty()).then(|| evaluate(&act, labels, cfg));
+    let identification = (!labels.is_empty())
+        .then(|| identify_devices(&act, &ex, &library_of(&act, &ex, labels, cfg), cfg));
     Analysis {
         devices,
         fingerprints,
         evaluation,
+        similarity: similarity_view(&act, cfg),
+        identification,
     }
 }
 

@@ -2,12 +2,14 @@
 //! Web Worker; the analysis is `svcprint-engine`, the decoding `svcprint-flow`.
 //!
 //! Native (testable with plain `cargo test`): [`protocol`] (worker messages),
-//! [`ingest`] (what the worker does with file bytes), [`state`] (the app reducer),
+//! [`ingest`] (what the worker does with file bytes), [`analysis`] and [`compare`] (what the
+//! views show, from the engine), [`state`] (the app reducer),
 //! [`charts`] (plotters drawings over any backend). Browser only: `components`,
 //! `worker`, `reader`.
 
 pub mod analysis;
 pub mod charts;
+pub mod compare;
 pub mod ingest;
 pub mod mapping;
 pub mod protocol;

@@ -2,6 +2,7 @@
 //! natively. Components only dispatch [`Action`]s and render the state.
 
 use crate::analysis::{Analysis, DeviceFingerprints};
+use crate::compare::{Identification, SimilarityView};
 use crate::protocol::DeviceLabel;
 use std::collections::BTreeMap;
 use svcprint_engine::{Config, DeviceSummary, Evaluation};
@@ -20,6 +21,62 @@ pub enum Phase {
     Cancelled,
     /// The run failed (not bad input: that gives diagnostics).
     Failed(String),
+}
+
+/// The views of the results, one tab each.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// The device table and the service x device prevalence heatmap.
+    #[default]
+    Overview,
+    /// The selected device: its services, activity and exporter timeline.
+    Device,
+    /// Pairwise similarity of the devices, clustered.
+    Similarity,
+    /// Every device identified against the library of the labelled ones.
+    Identify,
+    /// The M11 evaluation.
+    Evaluate,
+}
+
+impl View {
+    /// Every view in tab order.
+    pub const ALL: [View; 5] = [
+        View::Overview,
+        View::Device,
+        View::Similarity,
+        View::Identify,
+        View::Evaluate,
+    ];
+
+    /// The tab's text.
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Overview => "Overview",
+            View::Device => "Device",
+            View::Similarity => "Similarity",
+            View::Identify => "Identify",
+            View::Evaluate => "Evaluate",
+        }
+    }
+
+    /// The lower-case name used in element ids (`view-overview`, `tab-overview`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Device => "device",
+            View::Similarity => "similarity",
+            View::Identify => "identify",
+            View::Evaluate => "evaluate",
+        }
+    }
+
+    /// The tab `step` places after this one, wrapping around (arrow keys on the tab bar).
+    pub fn step(self, step: isize) -> View {
+        let n = View::ALL.len() as isize;
+        let i = View::ALL.iter().position(|v| *v == self).unwrap_or(0) as isize;
+        View::ALL[(i + step).rem_euclid(n) as usize]
+    }
 }
 
 /// One input file and how far it got.
@@ -57,6 +114,12 @@ pub struct AppState {
     pub devices: Vec<DeviceSummary>,
     pub fingerprints: BTreeMap<String, DeviceFingerprints>,
     pub evaluation: Option<Evaluation>,
+    /// Pairwise similarity of the devices (Similarity view).
+    pub similarity: SimilarityView,
+    /// Every device against the library of the labelled ones; None without labels.
+    pub identification: Option<Identification>,
+    /// The view shown.
+    pub view: View,
     /// Key of the device whose services are charted.
     pub selected: Option<String>,
     /// Known names and types by device key.
@@ -82,6 +145,9 @@ impl Default for AppState {
             devices: Vec::new(),
             fingerprints: BTreeMap::new(),
             evaluation: None,
+            similarity: SimilarityView::default(),
+            identification: None,
+            view: View::Overview,
             selected: None,
             labels: BTreeMap::new(),
             label_file: None,
@@ -139,6 +205,8 @@ pub enum Action {
     },
     Cancel,
     Select(String),
+    /// Show another view.
+    Show(View),
     OpenMapper(Mapper),
     CloseMapper,
     /// An export was made (`None`) or refused (`Some(why)`).
@@ -228,6 +296,7 @@ impl AppState {
             Action::Select(key) if self.devices.iter().any(|d| d.key == key) => {
                 self.selected = Some(key);
             }
+            Action::Show(view) => self.view = view,
             Action::OpenMapper(m) if self.phase != Phase::Reading => self.mapper = Some(m),
             Action::CloseMapper => self.mapper = None,
             Action::Exported(error) => self.export_error = error,
@@ -243,6 +312,8 @@ impl AppState {
             .map(|f| (f.key.clone(), f))
             .collect();
         self.evaluation = analysis.evaluation;
+        self.similarity = analysis.similarity;
+        self.identification = analysis.identification;
         let devices = analysis.devices;
         // Keep the selection when the device is still there, else pick the busiest.
         let keep = self
@@ -298,8 +369,7 @@ mod tests {
     fn analysis(devices: Vec<DeviceSummary>) -> Analysis {
         Analysis {
             devices,
-            fingerprints: Vec::new(),
-            evaluation: None,
+            ..Analysis::default()
         }
     }
 
@@ -474,6 +544,76 @@ mod tests {
             files: vec![("b.zip".into(), 50)],
         });
         assert_eq!(s.mapper, None);
+    }
+
+    #[test]
+    fn views_switch_wrap_with_the_arrow_keys_and_reset_with_a_new_run() {
+        assert_eq!(View::Overview.step(1), View::Device);
+        assert_eq!(View::Overview.step(-1), View::Evaluate);
+        assert_eq!(View::Evaluate.step(1), View::Overview);
+        assert_eq!(View::Similarity.step(3), View::Overview);
+        assert_eq!(View::Similarity.step(-3), View::Evaluate);
+        assert_eq!(
+            View::ALL.map(View::slug),
+            ["overview", "device", "similarity", "identify", "evaluate"]
+        );
+        let mut s = started();
+        assert_eq!(s.view, View::Overview);
+        s.apply(finished(7, vec![device("a", 1)]));
+        s.apply(Action::Show(View::Identify));
+        assert_eq!(s.view, View::Identify);
+        // New results for the same data keep the view.
+        s.apply(Action::Analysed {
+            analysis: analysis(vec![device("a", 2)]),
+            labels: vec![],
+        });
+        assert_eq!(s.view, View::Identify);
+        s.apply(Action::Start {
+            run: 8,
+            files: vec![("c.csv".into(), 10)],
+        });
+        assert_eq!(s.view, View::Overview);
+    }
+
+    #[test]
+    fn similarity_and_identification_come_with_the_results() {
+        use crate::compare::{Identification, SimilarityView};
+        use svcprint_engine::clustering::SimilarityMatrix;
+        let mut s = started();
+        let similarity = SimilarityView {
+            devices: vec!["b".into(), "a".into()],
+            matrix: SimilarityMatrix::from_rows(&[vec![1.0, 0.5], vec![0.5, 1.0]]).expect("square"),
+            total: 2,
+            representation: "G2".into(),
+            similarity: "jaccard".into(),
+        };
+        let identification = Identification {
+            library: 3,
+            labels: 2,
+            representation: "G2".into(),
+            rho: 0.85,
+            devices: vec![],
+        };
+        s.apply(Action::Finished {
+            run: 7,
+            records: 1,
+            analysis: Analysis {
+                devices: vec![device("a", 1), device("b", 1)],
+                similarity: similarity.clone(),
+                identification: Some(identification.clone()),
+                ..Analysis::default()
+            },
+            labels: vec![],
+        });
+        assert_eq!(s.similarity, similarity);
+        assert_eq!(s.identification, Some(identification));
+        // Labels cleared: the identification goes, the similarity is recomputed.
+        s.apply(Action::Analysed {
+            analysis: analysis(vec![device("a", 1)]),
+            labels: vec![],
+        });
+        assert_eq!(s.identification, None);
+        assert_eq!(s.similarity, SimilarityView::default());
     }
 
     #[test]

@@ -6,18 +6,22 @@ use super::diagnostics::Diagnostics;
 use super::drop_zone::DropZone;
 use super::evaluation::EvaluationView;
 use super::exports::Exports;
+use super::identify::IdentifyView;
 use super::labels::LabelImport;
 use super::mapper::{MapChoice, MapperDialog};
+use super::overview::PrevalenceMap;
 use super::params::ParamsPanel;
 use super::progress::Progress;
 use super::service_chart::ServiceChart;
+use super::similarity::SimilarityPanel;
+use super::views::ViewTabs;
 use crate::analysis::ExportKind;
 use crate::mapping::storage_key;
 use crate::protocol::{FileMeta, FromWorker, ToWorker};
 use crate::reader::{
     forget_mappings, preview_file, remember_mapping, remembered_mapping, stream_files,
 };
-use crate::state::{Action, AppState, Mapper, Phase};
+use crate::state::{Action, AppState, Mapper, Phase, View};
 use crate::worker::{IngestWorker, JsCodec};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use gloo_worker::{Spawnable, WorkerBridge};
@@ -315,9 +319,22 @@ pub fn app() -> Html {
         })
     };
 
+    // A device chosen in the table opens the Device view; one chosen elsewhere (the
+    // Identify table) stays where it is.
     let on_select = {
         let dispatcher = store.dispatcher();
+        Callback::from(move |key: String| {
+            dispatcher.dispatch(Action::Select(key));
+            dispatcher.dispatch(Action::Show(View::Device));
+        })
+    };
+    let on_pick = {
+        let dispatcher = store.dispatcher();
         Callback::from(move |key: String| dispatcher.dispatch(Action::Select(key)))
+    };
+    let on_view = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |view: View| dispatcher.dispatch(Action::Show(view)))
     };
 
     let state = &store.0;
@@ -360,12 +377,29 @@ pub fn app() -> Html {
                     <p class="notice" id="no-devices">{ "No local device was found in these files: a device needs a local address (10/8, 172.16/12, 192.168/16, ...) and at least one flow that gives it a service." }</p>
                 } else {
                     <section class="results">
-                        <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()}
-                            fingerprints={state.fingerprints.clone()} selected={state.selected.clone()} on_select={on_select} />
-                        if let Some(device) = state.selected_device() {
-                            <ServiceChart device={device.clone()} on_export={on_export.clone()} />
-                        }
-                        <EvaluationView evaluation={state.evaluation.clone()} />
+                        <ViewTabs current={state.view} on_select={on_view} />
+                        <div class="view" role="tabpanel" id={format!("view-{}", state.view.slug())}
+                            aria-labelledby={format!("tab-{}", state.view.slug())}>
+                        { match state.view {
+                            View::Overview => html! { <>
+                                <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()}
+                                    fingerprints={state.fingerprints.clone()} selected={state.selected.clone()} on_select={on_select} />
+                                <PrevalenceMap devices={state.devices.clone()} labels={state.labels.clone()} />
+                            </> },
+                            View::Device => match state.selected_device() {
+                                Some(device) => html! { <ServiceChart device={device.clone()} on_export={on_export.clone()} /> },
+                                None => html! { <p class="notice">{ "Choose a device in the Overview table." }</p> },
+                            },
+                            View::Similarity => html! {
+                                <SimilarityPanel similarity={state.similarity.clone()} labels={state.labels.clone()} />
+                            },
+                            View::Identify => html! {
+                                <IdentifyView identification={state.identification.clone()} labels={state.labels.clone()}
+                                    selected={state.selected.clone()} on_select={on_pick} />
+                            },
+                            View::Evaluate => html! { <EvaluationView evaluation={state.evaluation.clone()} /> },
+                        } }
+                        </div>
                         <Exports on_export={on_export} error={state.export_error.clone()} labelled={!state.labels.is_empty()} />
                     </section>
                 }

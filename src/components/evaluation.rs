@@ -1,12 +1,12 @@
 //! The evaluation (method.md M11) for SL, SP, G2, G4 and G8 side by side: closed-set
 //! accuracy, macro-F1 and device accuracy; open-set AUROC, best rho and balanced accuracy.
 
-use crate::charts::open_set;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
+use super::chart::ChartView;
+use crate::charts::Chart;
+use std::rc::Rc;
 use svcprint_engine::Evaluation;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlCanvasElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,26 +21,6 @@ fn pct(v: f64) -> String {
 #[function_component(EvaluationView)]
 pub fn evaluation_view(props: &EvaluationProps) -> Html {
     let chosen = use_state(|| "G2".to_string());
-    let canvas = use_node_ref();
-    {
-        let (canvas, eval, rep) = (canvas.clone(), props.evaluation.clone(), (*chosen).clone());
-        use_effect_with((eval, rep), move |(eval, rep)| {
-            let open = eval
-                .as_ref()
-                .and_then(|e| e.representations.get(rep))
-                .map(|r| &r.open);
-            if let (Some(el), Some(open)) = (canvas.cast::<HtmlCanvasElement>(), open) {
-                if let Some(backend) = CanvasBackend::with_canvas_object(el) {
-                    // A drawing error leaves the tables as the record of the numbers.
-                    let _ = open_set::draw(
-                        &backend.into_drawing_area(),
-                        open,
-                        &format!("{rep}: open set against rho"),
-                    );
-                }
-            }
-        });
-    }
     let on_rep = {
         let chosen = chosen.clone();
         Callback::from(move |e: Event| {
@@ -103,8 +83,9 @@ pub fn evaluation_view(props: &EvaluationProps) -> Html {
             </label>
             if let Some(r) = eval.representations.get(chosen.as_str()) {
                 <div class="eval-details">
-                    <canvas ref={canvas} id="open-set-chart" width="520" height="320" role="img"
-                        aria-label={format!("Open-set known accuracy, unknown rejection and balanced accuracy against rho for {}", *chosen)}></canvas>
+                    <ChartView chart={Rc::new(Chart::OpenSet { open: r.open.clone(), title: format!("{}: open set against rho", *chosen) })}
+                        id="open-set-chart" stem={format!("open-set-{}", *chosen)}
+                        label={format!("Open-set known accuracy, unknown rejection and balanced accuracy against rho for {}", *chosen)} />
                     <div class="table-wrap">
                     <table id="confusion">
                         <caption>{ format!("Closed-set confusion ({}): true label by row, prediction by column", *chosen) }</caption>

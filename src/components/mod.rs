@@ -2,16 +2,21 @@
 //! dispatch [`crate::state::Action`]s; they never parse or analyse anything themselves.
 
 pub mod app;
+pub mod chart;
 pub mod device_table;
 pub mod diagnostics;
 pub mod drop_zone;
 pub mod evaluation;
 pub mod exports;
+pub mod identify;
 pub mod labels;
 pub mod mapper;
+pub mod overview;
 pub mod params;
 pub mod progress;
 pub mod service_chart;
+pub mod similarity;
+pub mod views;
 
 /// Milliseconds since the epoch as `YYYY-MM-DD HH:MM` UTC, for tables.
 pub fn short_time(ms: i64) -> String {

@@ -34,7 +34,8 @@ test("library, evaluation, MUD, CSV and chart exports download and match the CLI
 
   const page = await app.newPage();
   await page.click("#demo");
-  await page.waitForSelector('#evaluation-table tr[data-representation="G2"]');
+  await page.waitForSelector("#device-table tbody tr");
+  await page.waitForSelector("#export-library:enabled");
 
   const lib = await download(page, "#export-library");
   assert.equal(lib.name, "svcprint-library.json");
@@ -53,9 +54,9 @@ test("library, evaluation, MUD, CSV and chart exports download and match the CLI
   assert.ok(doc["ietf-mud:mud"] && doc["ietf-access-control-list:acls"]);
   assert.deepEqual(doc, wantMud);
 
-  const svg = (await download(page, "#export-svg")).bytes.toString();
+  const svg = (await download(page, "#service-chart-svg")).bytes.toString();
   assert.ok(svg.startsWith("<svg") && svg.includes("TCP/443"), svg.slice(0, 200));
-  const png = (await download(page, "#export-png")).bytes;
+  const png = (await download(page, "#service-chart-png")).bytes;
   assert.equal(png.subarray(0, 8).toString("hex"), "89504e470d0a1a0a");
 
   // A MUD draft needs a stable fingerprint: the router has one, the newcomer too; an

@@ -27,11 +27,15 @@ test("seven devices, labels, evaluation and a parameter change agree with the CL
   await page.setInputFiles("#label-input", LABELS);
   await page.waitForSelector("#label-status");
   assert.equal(await page.textContent("#label-status"), "unsw7_labels.csv: 7 devices labelled");
+  await page.click("#tab-evaluate");
   await page.waitForSelector('#evaluation-table tr[data-representation="G2"]');
+  await page.click("#tab-overview");
   const names = await page.$$eval("#device-table tbody tr", (rs) => Object.fromEntries(rs.map((r) => [r.dataset.key, r.querySelector(".name").textContent])));
   assert.equal(names["60:01:94:54:6b:e8"], "nature_remo");
   assert.equal(names["38:d5:47:0c:25:d4"], "", "the gateway is not labelled");
 
+  await page.click("#tab-evaluate");
+  await page.waitForSelector('#evaluation-table tr[data-representation="G2"]');
   const want = cli(["evaluate", "--labels", LABELS, ...files]);
   const got = await page.$$eval("#evaluation-table tbody tr", (rs) => Object.fromEntries(rs.map((r) => [r.dataset.representation,
     Object.fromEntries([...r.querySelectorAll("td")].map((td) => [td.classList[1], td.textContent]))])));
@@ -65,6 +69,7 @@ test("seven devices, labels, evaluation and a parameter change agree with the CL
   await page.screenshot({ path: path.join(OUT, "workbench-labelled.png"), fullPage: true });
 
   // A parameter change recomputes from the kept aggregates: direction-blind services.
+  await page.click("#tab-overview");
   await page.click("#params summary");
   await page.uncheck("#param-direction_aware");
   await page.waitForFunction(() => ![...document.querySelectorAll("#device-table td.top")].some((td) => td.textContent.includes("in:")));
