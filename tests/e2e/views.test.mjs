@@ -91,8 +91,12 @@ test("overview, device, similarity, identify and evaluate views on the UNSW devi
   assert.ok(rows.some((r) => r.answer === "unknown"), "an unlabelled device is unknown");
   assert.ok(rows.some((r) => r.answer === "ambiguous"), "the twin cameras tie");
   assert.match(await page.textContent("#identify-library"), new RegExp(`^Library: \\d+ fingerprints of 7 labels \\(G2\\)`));
-  // The evidence of an unknown device equals the CLI's, service by service.
-  const unknown = want.devices.find((d) => d.answer === "unknown");
+  // An unknown device sharing nothing says so; the evidence of one that shares some
+  // services equals the CLI's, service by service.
+  const none = want.devices.find((d) => d.answer === "unknown" && d.score === 0);
+  assert.equal(await page.textContent(`#identify-table tr[data-key="${none.key}"] .why`), "shares no service with any fingerprint of the library");
+  const unknown = want.devices.find((d) => d.answer === "unknown" && d.score > 0);
+  assert.ok(unknown.evidence.shared.length > 0);
   await page.click(`#identify-table tr[data-key="${unknown.key}"] button`);
   await page.waitForSelector(`#evidence[data-key="${unknown.key}"]`);
   assert.match(await page.textContent(`#identify-table tr[data-key="${unknown.key}"] .why`), /is below rho 0\.85/);
