@@ -288,6 +288,9 @@ mod tests {
         ));
         assert!(errors.is_empty(), "{errors:?}");
         let labelled = analyse(&aggregates, &labels, &cfg);
+        // The page receives it packed (bincode): the same value, to the last bit.
+        let packed = crate::protocol::PackedAnalysis::pack(labelled.clone()).expect("packs");
+        assert_eq!(packed.unpack(), Ok(labelled.clone()));
         let eval = labelled.evaluation.expect("labels given");
         assert_eq!(
             eval.representations

@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod mapping;
 pub mod protocol;
 pub mod state;
+pub mod table;
 
 #[cfg(target_arch = "wasm32")]
 pub mod components;

@@ -2,15 +2,54 @@
 //! `run` it belongs to, so answers of a cancelled run are ignored. The engine never sees
 //! these.
 
-use crate::analysis::{Analysis, Download, ExportKind};
+use crate::analysis::{Analysis, DeviceFingerprints, Download, ExportKind};
 use serde::{Deserialize, Serialize};
-use svcprint_engine::Config;
+use svcprint_engine::{Config, DeviceSummary};
 use svcprint_flow::{DecodeOptions, FileSummary};
 
 /// Bytes per file slice sent to the worker (messages are copied, not transferred).
 pub const CHUNK_BYTES: usize = 1 << 20;
 /// Slices sent ahead of the worker's acknowledgements.
 pub const IN_FLIGHT: usize = 3;
+
+/// An [`Analysis`] as it travels from worker to page: its per-device lists (summaries and
+/// fingerprints, the part that grows with the devices) as one bincode buffer, which
+/// crosses as a single `Uint8Array` and decodes in a few milliseconds, where thousands of
+/// devices as JS objects read field by field took tens. The rest travels as usual
+/// (bincode is not self-describing: it cannot carry tagged enums or skipped fields, so
+/// only these plain lists go this way; the analysis test round-trips a labelled demo).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackedAnalysis {
+    /// Everything but `devices` and `fingerprints` (left empty).
+    rest: Analysis,
+    #[serde(with = "serde_bytes")]
+    lists: Vec<u8>,
+}
+
+type DeviceLists = (Vec<DeviceSummary>, Vec<DeviceFingerprints>);
+
+impl PackedAnalysis {
+    pub fn pack(mut analysis: Analysis) -> Result<PackedAnalysis, String> {
+        let lists: DeviceLists = (
+            std::mem::take(&mut analysis.devices),
+            std::mem::take(&mut analysis.fingerprints),
+        );
+        Ok(PackedAnalysis {
+            lists: bincode::serialize(&lists).map_err(|e| e.to_string())?,
+            rest: analysis,
+        })
+    }
+
+    pub fn unpack(self) -> Result<Analysis, String> {
+        let (devices, fingerprints): DeviceLists =
+            bincode::deserialize(&self.lists).map_err(|e| e.to_string())?;
+        Ok(Analysis {
+            devices,
+            fingerprints,
+            ..self.rest
+        })
+    }
+}
 
 /// A device's name and type (from a label file, or the demo's own labels).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -83,12 +122,12 @@ pub enum FromWorker {
     Finished {
         run: u32,
         records: u64,
-        analysis: Analysis,
+        analysis: PackedAnalysis,
         labels: Vec<DeviceLabel>,
     },
     /// The kept results recomputed (new parameters or labels).
     Analysed {
-        analysis: Analysis,
+        analysis: PackedAnalysis,
         labels: Vec<DeviceLabel>,
     },
     /// A label file was read: how many devices it names, and its bad lines.

@@ -5,6 +5,7 @@ use crate::analysis::{Analysis, DeviceFingerprints};
 use crate::compare::{Identification, SimilarityView};
 use crate::protocol::DeviceLabel;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use svcprint_engine::{Config, DeviceSummary, Evaluation};
 use svcprint_flow::FileSummary;
 
@@ -111,8 +112,9 @@ pub struct AppState {
     pub run: u32,
     pub files: Vec<FileState>,
     pub records: u64,
-    pub devices: Vec<DeviceSummary>,
-    pub fingerprints: BTreeMap<String, DeviceFingerprints>,
+    /// Shared with the views (cloning the state or the props never copies them).
+    pub devices: Rc<Vec<DeviceSummary>>,
+    pub fingerprints: Rc<BTreeMap<String, DeviceFingerprints>>,
     pub evaluation: Option<Evaluation>,
     /// Pairwise similarity of the devices (Similarity view).
     pub similarity: SimilarityView,
@@ -123,7 +125,7 @@ pub struct AppState {
     /// Key of the device whose services are charted.
     pub selected: Option<String>,
     /// Known names and types by device key.
-    pub labels: BTreeMap<String, DeviceLabel>,
+    pub labels: Rc<BTreeMap<String, DeviceLabel>>,
     pub label_file: Option<LabelFile>,
     /// The parameters in force (method.md names and defaults).
     pub config: Config,
@@ -142,14 +144,14 @@ impl Default for AppState {
             run: 0,
             files: Vec::new(),
             records: 0,
-            devices: Vec::new(),
-            fingerprints: BTreeMap::new(),
+            devices: Rc::default(),
+            fingerprints: Rc::default(),
             evaluation: None,
             similarity: SimilarityView::default(),
             identification: None,
             view: View::Overview,
             selected: None,
-            labels: BTreeMap::new(),
+            labels: Rc::default(),
             label_file: None,
             config: Config::default(),
             config_error: None,
@@ -305,12 +307,14 @@ impl AppState {
     }
 
     fn show(&mut self, analysis: Analysis, labels: Vec<DeviceLabel>) {
-        self.labels = labels.into_iter().map(|l| (l.key.clone(), l)).collect();
-        self.fingerprints = analysis
-            .fingerprints
-            .into_iter()
-            .map(|f| (f.key.clone(), f))
-            .collect();
+        self.labels = Rc::new(labels.into_iter().map(|l| (l.key.clone(), l)).collect());
+        self.fingerprints = Rc::new(
+            analysis
+                .fingerprints
+                .into_iter()
+                .map(|f| (f.key.clone(), f))
+                .collect(),
+        );
         self.evaluation = analysis.evaluation;
         self.similarity = analysis.similarity;
         self.identification = analysis.identification;
@@ -326,7 +330,7 @@ impl AppState {
                 .max_by_key(|d| (d.flows, std::cmp::Reverse(d.key.clone())))
                 .map(|d| d.key.clone());
         }
-        self.devices = devices;
+        self.devices = Rc::new(devices);
     }
 
     fn is_current(&self, run: u32) -> bool {

@@ -2,9 +2,9 @@
 //! aggregates, labels and configuration, so parsing, aggregation and every recomputation
 //! run off the page's thread.
 
-use crate::analysis::analyse;
+use crate::analysis::{analyse, Analysis};
 use crate::ingest::Ingest;
-use crate::protocol::{DeviceLabel, FromWorker, ToWorker};
+use crate::protocol::{DeviceLabel, FromWorker, PackedAnalysis, ToWorker};
 use gloo_worker::{Codec, HandlerId, Worker, WorkerScope};
 use svcprint_engine::{Aggregates, Config, Labels};
 use svcprint_flow::Limits;
@@ -83,15 +83,7 @@ impl Worker for IngestWorker {
                     let (_, aggregates) = ingest.finish_aggregates();
                     let analysis = analyse(&aggregates, &self.labels, &self.config);
                     self.aggregates = Some(aggregates);
-                    scope.respond(
-                        id,
-                        FromWorker::Finished {
-                            run,
-                            records,
-                            analysis,
-                            labels: self.label_list(),
-                        },
-                    );
+                    scope.respond(id, self.finished(run, records, analysis));
                 }
                 other => {
                     self.run = other;
@@ -126,15 +118,7 @@ impl Worker for IngestWorker {
                                 summary,
                             },
                         );
-                        scope.respond(
-                            id,
-                            FromWorker::Finished {
-                                run,
-                                records,
-                                analysis,
-                                labels: self.label_list(),
-                            },
-                        );
+                        scope.respond(id, self.finished(run, records, analysis));
                     }
                     Err(e) => scope.respond(
                         id,
@@ -210,11 +194,27 @@ impl IngestWorker {
         };
         scope.respond(
             id,
-            FromWorker::Analysed {
+            match PackedAnalysis::pack(analysis) {
+                Ok(analysis) => FromWorker::Analysed {
+                    analysis,
+                    labels: self.label_list(),
+                },
+                Err(message) => FromWorker::ConfigRejected { message },
+            },
+        );
+    }
+
+    /// The results of run `run`, or why they cannot be sent.
+    fn finished(&self, run: u32, records: u64, analysis: Analysis) -> FromWorker {
+        match PackedAnalysis::pack(analysis) {
+            Ok(analysis) => FromWorker::Finished {
+                run,
+                records,
                 analysis,
                 labels: self.label_list(),
             },
-        );
+            Err(message) => FromWorker::Failed { run, message },
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 // In-browser ingestion benchmark: the release app in headless Chromium against the native
 // CLI on the same simulator file. Prints MB/s and flows/s for both, the longest main-thread
 // task during ingestion, and the peak memory (RSS) of all Chromium processes.
-//   node scripts/bench/browser.mjs [FLOWS ...]      default 1000000
+//   node scripts/bench/browser.mjs [FLOWS ...] [--homes N]     default 1000000 flows
+// The simulator's homes (14 devices each) default to one per 29,000 flows (a home's four
+// weeks); --homes N sets them, e.g. 1000000 --homes 345 gives 4,830 devices in one day.
 // Needs dist/ (trunk build --release) and target/release/svcprint.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,7 +12,10 @@ import path from "node:path";
 import { start, ROOT } from "../../tests/e2e/harness.mjs";
 
 const BIN = path.join(ROOT, "target/release/svcprint");
-const counts = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const argv = process.argv.slice(2);
+const homesAt = argv.indexOf("--homes");
+const homesArg = homesAt >= 0 ? Number(argv.splice(homesAt, 2)[1]) : 0;
+const counts = argv.map(Number).filter((n) => n > 0);
 
 function chromiumRssMb() {
   let total = 0;
@@ -29,7 +34,7 @@ const app = await start();
 for (const flows of counts.length ? counts : [1_000_000]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svcprint-bench-"));
   const file = path.join(dir, `sim-${flows}.csv`);
-  const homes = Math.max(1, Math.ceil(flows / 29_000));
+  const homes = homesArg > 0 ? homesArg : Math.max(1, Math.ceil(flows / 29_000));
   execFileSync(BIN, ["simulate", "--homes", String(homes), "--flows", String(flows), "-o", file], { stdio: "ignore" });
   const mb = fs.statSync(file).size / 1e6;
 
@@ -65,7 +70,9 @@ for (const flows of counts.length ? counts : [1_000_000]) {
     const after = window.__tasks.filter((t) => end(t) >= window.__tableAt - 1).map((t) => t[1]);
     return [Math.max(0, ...before), Math.max(0, ...after)];
   });
-  const devices = await page.$$eval("#device-table tbody tr", (r) => r.length);
+  // The table renders a window of rows; the heading counts them all.
+  const devices = Number((await page.textContent("section.devices h2")).match(/\((\d+)\)/)[1]);
+  const rendered = await page.$$eval("#device-table tbody tr", (r) => r.length);
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(JSON.stringify({
@@ -73,7 +80,7 @@ for (const flows of counts.length ? counts : [1_000_000]) {
     native_s: Number(native.toFixed(2)), native_mb_s: Number((mb / native).toFixed(1)), native_flows_s: Math.round(flows / native),
     browser_s: Number(browser.toFixed(2)), browser_mb_s: Number((mb / browser).toFixed(1)), browser_flows_s: Math.round(flows / browser),
     browser_vs_native: Number((native / browser).toFixed(2)),
-    devices, longest_task_during_ingestion_ms: Math.round(ingestLongest), longest_task_rendering_results_ms: Math.round(renderLongest), chromium_rss_mb_before: Math.round(baseline),
+    devices, rendered_rows: rendered, longest_task_during_ingestion_ms: Math.round(ingestLongest), longest_task_rendering_results_ms: Math.round(renderLongest), chromium_rss_mb_before: Math.round(baseline),
     chromium_rss_mb_peak: Math.round(peak),
   }));
 }

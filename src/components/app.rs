@@ -147,13 +147,24 @@ fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Ac
             records,
             analysis,
             labels,
-        } => Action::Finished {
-            run,
-            records,
-            analysis,
-            labels,
+        } => match analysis.unpack() {
+            Ok(analysis) => Action::Finished {
+                run,
+                records,
+                analysis,
+                labels,
+            },
+            Err(e) => Action::Failed {
+                run,
+                message: format!("the results could not be read: {e}"),
+            },
         },
-        FromWorker::Analysed { analysis, labels } => Action::Analysed { analysis, labels },
+        FromWorker::Analysed { analysis, labels } => match analysis.unpack() {
+            Ok(analysis) => Action::Analysed { analysis, labels },
+            Err(e) => Action::ConfigRejected {
+                message: format!("the new results could not be read: {e}"),
+            },
+        },
         FromWorker::LabelsRead {
             name,
             count,

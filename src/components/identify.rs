@@ -5,6 +5,7 @@
 use crate::compare::{DeviceIdentity, Identification};
 use crate::protocol::DeviceLabel;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use svcprint_engine::identify::EvidenceItem;
 use svcprint_engine::Answer;
 use yew::prelude::*;
@@ -12,7 +13,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct IdentifyViewProps {
     pub identification: Option<Identification>,
-    pub labels: BTreeMap<String, DeviceLabel>,
+    pub labels: Rc<BTreeMap<String, DeviceLabel>>,
     /// The device whose evidence is shown.
     pub selected: Option<String>,
     pub on_select: Callback<String>,

@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct PrevalenceMapProps {
-    pub devices: Vec<DeviceSummary>,
-    pub labels: BTreeMap<String, DeviceLabel>,
+    pub devices: Rc<Vec<DeviceSummary>>,
+    pub labels: Rc<BTreeMap<String, DeviceLabel>>,
 }
 
 /// Names of labelled devices by key.

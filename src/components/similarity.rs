@@ -17,7 +17,7 @@ const PAIRS: usize = 10;
 #[derive(Properties, PartialEq)]
 pub struct SimilarityPanelProps {
     pub similarity: SimilarityView,
-    pub labels: BTreeMap<String, DeviceLabel>,
+    pub labels: Rc<BTreeMap<String, DeviceLabel>>,
 }
 
 #[function_component(SimilarityPanel)]
