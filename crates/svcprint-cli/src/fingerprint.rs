@@ -42,20 +42,10 @@ pub struct ServiceWeight {
 
 /// Services with weights, heaviest first, then by name.
 pub fn weights(act: &Activity, f: &Fingerprint) -> Vec<ServiceWeight> {
-    let mut v: Vec<ServiceWeight> = f
-        .weights
-        .iter()
-        .map(|&(id, weight)| ServiceWeight {
-            service: act.service(id).map(|s| s.to_string()).unwrap_or_default(),
-            weight,
-        })
-        .collect();
-    v.sort_by(|a, b| {
-        b.weight
-            .total_cmp(&a.weight)
-            .then_with(|| a.service.cmp(&b.service))
-    });
-    v
+    act.named_weights(f)
+        .into_iter()
+        .map(|(service, weight)| ServiceWeight { service, weight })
+        .collect()
 }
 
 #[derive(Serialize)]

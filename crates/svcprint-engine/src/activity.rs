@@ -90,6 +90,23 @@ impl Activity {
     pub fn devices(&self) -> &[DeviceActivity] {
         &self.devices
     }
+
+    /// A fingerprint's services by name with their weights, heaviest first, then by name
+    /// (the order `svcprint fingerprint` prints and the app shows).
+    pub fn named_weights(&self, f: &crate::Fingerprint) -> Vec<(String, f64)> {
+        let mut v: Vec<(String, f64)> = f
+            .weights
+            .iter()
+            .map(|&(id, w)| {
+                (
+                    self.service(id).map(|s| s.to_string()).unwrap_or_default(),
+                    w,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
 }
 
 fn id(position: usize) -> ServiceId {

@@ -81,6 +81,42 @@ pub struct DeviceExports {
 /// Uses `cfg`'s representation, granularity, similarity, tau, stable_bins, min_bins and
 /// max_bins.
 pub fn export_bins(bins: &BinSets, bin_ms: i64, cfg: &Config) -> (Vec<Export>, Option<Pending>) {
+    run_exporter(bins, bin_ms, cfg, |_| {})
+}
+
+/// One step of the exporter (one active bin added to the window), for a timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// The bin added.
+    pub bin: i64,
+    /// |W| after adding it.
+    pub n: u64,
+    /// sim(F, P): the window's fingerprint against the previous step's; None at the first
+    /// bin of a window (no P).
+    pub similarity: Option<f64>,
+    /// The stability run after this step.
+    pub run: u32,
+    /// `Some(stable)` when this step exported the window (method.md M8 step 3 or 4).
+    pub export: Option<bool>,
+}
+
+/// [`export_bins`] and every step it took, in order (one per active bin).
+pub fn export_trace(
+    bins: &BinSets,
+    bin_ms: i64,
+    cfg: &Config,
+) -> (Vec<Step>, Vec<Export>, Option<Pending>) {
+    let mut steps = Vec::with_capacity(bins.len());
+    let (exports, pending) = run_exporter(bins, bin_ms, cfg, |s| steps.push(s));
+    (steps, exports, pending)
+}
+
+fn run_exporter(
+    bins: &BinSets,
+    bin_ms: i64,
+    cfg: &Config,
+    mut on_step: impl FnMut(Step),
+) -> (Vec<Export>, Option<Pending>) {
     let mut exports = Vec::new();
     let mut w = WindowCounts::new();
     let mut previous: Option<Fingerprint> = None;
@@ -96,15 +132,26 @@ pub fn export_bins(bins: &BinSets, bin_ms: i64, cfg: &Config) -> (Vec<Export>, O
         last_bin = bin;
         w.add_bin(set);
         let f = Fingerprint::of(&w, cfg.representation, cfg.granularity);
+        let mut similarity = None;
         if let Some(p) = &previous {
-            if at_least(cfg.similarity.of(&f, p), cfg.tau) {
+            let s = cfg.similarity.of(&f, p);
+            similarity = Some(s);
+            if at_least(s, cfg.tau) {
                 run = run.saturating_add(1);
             } else {
                 run = 0;
             }
         }
         let stable = w.n() >= min_bins && run >= cfg.stable_bins;
-        if stable || w.n() >= max_bins {
+        let export = stable || w.n() >= max_bins;
+        on_step(Step {
+            bin,
+            n: w.n(),
+            similarity,
+            run,
+            export: export.then_some(stable),
+        });
+        if export {
             exports.push(Export {
                 window: Window::new(first_bin, last_bin, w.n(), bin_ms),
                 stable,
@@ -209,6 +256,49 @@ mod tests {
         assert_eq!(ex[0].window.n, 5);
         assert!(ex[0].stable);
         assert_eq!(pending.unwrap().window.n, 1);
+    }
+
+    #[test]
+    fn the_trace_shows_every_step() {
+        // The case above: {1} {1} {2} {2} {2} {2}, SL, min_bins 3, stable_bins 2.
+        let cfg = Config {
+            representation: Representation::Sl,
+            min_bins: 3,
+            stable_bins: 2,
+            ..Config::default()
+        };
+        let b = bins(&[&[1], &[1], &[2], &[2], &[2], &[2]]);
+        let (steps, ex, pending) = export_trace(&b, H, &cfg);
+        let step = |bin, n, similarity, run, export| Step {
+            bin,
+            n,
+            similarity,
+            run,
+            export,
+        };
+        assert_eq!(
+            steps,
+            [
+                step(100, 1, None, 0, None),
+                step(101, 2, Some(1.0), 1, None),
+                step(102, 3, Some(0.5), 0, None),
+                step(103, 4, Some(1.0), 1, None),
+                step(104, 5, Some(1.0), 2, Some(true)),
+                step(105, 1, None, 0, None),
+            ]
+        );
+        assert_eq!((ex, pending), export_bins(&b, H, &cfg));
+        // max_bins: an unstable export is marked as such.
+        let cfg = Config {
+            representation: Representation::Sl,
+            min_bins: 2,
+            max_bins: 2,
+            stable_bins: 3,
+            ..Config::default()
+        };
+        let (steps, ex, _) = export_trace(&bins(&[&[1], &[2]]), H, &cfg);
+        assert_eq!(steps[1], step(101, 2, Some(0.5), 0, Some(false)));
+        assert!(!ex[0].stable);
     }
 
     #[test]

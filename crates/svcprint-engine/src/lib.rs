@@ -19,7 +19,8 @@
 //! - [`similarity`] (M7): weighted Jaccard and cosine; the 1e-12 tolerance.
 //! - [`clustering`] (M7): pairwise similarity matrices, average-linkage leaf order, and
 //!   whole-capture fingerprints.
-//! - [`exporter`] (M8): stable, unstable and pending windows per device.
+//! - [`exporter`] (M8): stable, unstable and pending windows per device, and the trace of
+//!   each step (for a timeline).
 //! - [`convergence`], [`recurrence`], [`separability`] (M9).
 //! - [`labels`]: label files (MAC or IP -> name, type).
 //! - [`identify`] (M10): scores, ties, open-set unknown, evidence; [`library`] (M10, M12):
@@ -64,7 +65,9 @@ pub use config::{Config, ConfigError};
 pub use convergence::{convergence, Convergence};
 pub use device::{DeviceKey, Locality};
 pub use evaluate::{evaluate, evaluate_one, Evaluation};
-pub use exporter::{export_bins, exports, DeviceExports, Export, Pending, Window};
+pub use exporter::{
+    export_bins, export_trace, exports, DeviceExports, Export, Pending, Step, Window,
+};
 pub use identify::{identify, Answer, Identification, Reference};
 pub use labels::{Label, LabelError, Labels};
 pub use library::{Library, LibraryError};

@@ -332,3 +332,54 @@ proptest! {
         prop_assert_eq!(back, lib);
     }
 }
+
+#[test]
+fn named_weights_are_heaviest_first_then_by_name() {
+    // Four hours: TCP/443 in each, UDP/53 in hours 0 and 2, UDP/123 in hour 0, UDP/5353 in
+    // hour 1. Fewer than min_bins, so the four bins are the pending window.
+    let ip = "192.168.1.5";
+    let mut recs = Vec::new();
+    for h in 0..4 {
+        recs.push(tcp(ip, 40000, "203.0.113.1", 443, h * H + 10, h * H + 20));
+    }
+    for h in [0, 2] {
+        recs.push(udp(ip, 40001, "8.8.8.8", 53, h * H + 30, h * H + 31));
+    }
+    recs.push(udp(ip, 40002, "192.0.2.1", 123, 40, 41));
+    recs.push(udp(ip, 40003, "224.0.0.251", 5353, H + 40, H + 41));
+    let named = |cfg: &Config| {
+        let act = activity(&aggregate(&recs, cfg), cfg);
+        let ex = exports(&act, cfg);
+        assert!(ex[0].exports.is_empty());
+        let p = ex[0].pending.as_ref().expect("a pending window");
+        assert_eq!(p.window.n, 4);
+        act.named_weights(&p.fingerprint)
+    };
+    let sp = Config {
+        representation: Representation::Sp,
+        ..Config::default()
+    };
+    let want = |v: &[(&str, f64)]| -> Vec<(String, f64)> {
+        v.iter().map(|&(s, w)| (s.to_string(), w)).collect()
+    };
+    // SP: 4/4, 2/4, 1/4, 1/4; the tie by name.
+    assert_eq!(
+        named(&sp),
+        want(&[
+            ("TCP/443", 1.0),
+            ("UDP/53", 0.5),
+            ("UDP/123", 0.25),
+            ("UDP/5353", 0.25)
+        ])
+    );
+    // G2: ceil(2c/4)/2 = 1, 0.5, 0.5, 0.5; three tied, by name as text.
+    assert_eq!(
+        named(&Config::default()),
+        want(&[
+            ("TCP/443", 1.0),
+            ("UDP/123", 0.5),
+            ("UDP/53", 0.5),
+            ("UDP/5353", 0.5)
+        ])
+    );
+}
