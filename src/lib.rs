@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod charts;
 pub mod compare;
+pub mod detail;
 pub mod ingest;
 pub mod mapping;
 pub mod protocol;

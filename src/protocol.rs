@@ -3,6 +3,7 @@
 //! these.
 
 use crate::analysis::{Analysis, DeviceFingerprints, Download, ExportKind};
+use crate::detail::DeviceDetail;
 use serde::{Deserialize, Serialize};
 use svcprint_engine::{Config, DeviceSummary};
 use svcprint_flow::{DecodeOptions, FileSummary};
@@ -100,6 +101,8 @@ pub enum ToWorker {
     Labels { name: String, text: String },
     /// Make a download from the kept results.
     Export { kind: ExportKind },
+    /// The Device view's activity raster and exporter timeline of one device.
+    Detail { key: String },
 }
 
 /// Worker -> page.
@@ -138,6 +141,8 @@ pub enum FromWorker {
     },
     /// A download made in the worker (the page saves it; nothing is uploaded).
     Download(Download),
+    /// The detail of one device, for the current parameters.
+    Detail(Box<DeviceDetail>),
     /// Why an export could not be made.
     ExportFailed { message: String },
     /// Parameters that do not validate (the previous ones stay in force).

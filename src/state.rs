@@ -3,6 +3,7 @@
 
 use crate::analysis::{Analysis, DeviceFingerprints};
 use crate::compare::{Identification, SimilarityView};
+use crate::detail::DeviceDetail;
 use crate::protocol::DeviceLabel;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -122,6 +123,13 @@ pub struct AppState {
     pub identification: Option<Identification>,
     /// The view shown.
     pub view: View,
+    /// The selected device's activity raster, exporter timeline and exports (asked for on
+    /// demand; cleared with each new set of results; may belong to an earlier selection
+    /// until the answer arrives, see [`AppState::selected_detail`]).
+    pub detail: Option<Rc<DeviceDetail>>,
+    /// Counts the results shown (each run or recomputation), so that on-demand details
+    /// are asked for again.
+    pub revision: u32,
     /// Key of the device whose services are charted.
     pub selected: Option<String>,
     /// Known names and types by device key.
@@ -150,6 +158,8 @@ impl Default for AppState {
             similarity: SimilarityView::default(),
             identification: None,
             view: View::Overview,
+            detail: None,
+            revision: 0,
             selected: None,
             labels: Rc::default(),
             label_file: None,
@@ -209,6 +219,8 @@ pub enum Action {
     Select(String),
     /// Show another view.
     Show(View),
+    /// The detail of a device arrived.
+    Detail(DeviceDetail),
     OpenMapper(Mapper),
     CloseMapper,
     /// An export was made (`None`) or refused (`Some(why)`).
@@ -228,13 +240,15 @@ impl AppState {
                         summary: None,
                     })
                     .collect();
-                // Parameters and the label file outlive a run; results do not.
+                // Parameters and the label file outlive a run; results do not. The
+                // revision keeps counting, so results of the new run are new.
                 *self = AppState {
                     phase: Phase::Reading,
                     run,
                     files,
                     config: std::mem::take(&mut self.config),
                     label_file: self.label_file.take(),
+                    revision: self.revision,
                     ..AppState::default()
                 };
             }
@@ -299,6 +313,7 @@ impl AppState {
                 self.selected = Some(key);
             }
             Action::Show(view) => self.view = view,
+            Action::Detail(d) if self.phase == Phase::Done => self.detail = Some(Rc::new(d)),
             Action::OpenMapper(m) if self.phase != Phase::Reading => self.mapper = Some(m),
             Action::CloseMapper => self.mapper = None,
             Action::Exported(error) => self.export_error = error,
@@ -307,6 +322,9 @@ impl AppState {
     }
 
     fn show(&mut self, analysis: Analysis, labels: Vec<DeviceLabel>) {
+        self.revision = self.revision.wrapping_add(1);
+        // Made for the previous results; the view asks again.
+        self.detail = None;
         self.labels = Rc::new(labels.into_iter().map(|l| (l.key.clone(), l)).collect());
         self.fingerprints = Rc::new(
             analysis
@@ -342,6 +360,13 @@ impl AppState {
         self.files
             .iter()
             .fold((0, 0), |(d, t), f| (d + f.bytes_done, t + f.size))
+    }
+
+    /// The detail of the selected device, when it has arrived.
+    pub fn selected_detail(&self) -> Option<&Rc<DeviceDetail>> {
+        self.detail
+            .as_ref()
+            .filter(|d| self.selected.as_ref() == Some(&d.key))
     }
 
     pub fn selected_device(&self) -> Option<&DeviceSummary> {
@@ -618,6 +643,41 @@ mod tests {
         });
         assert_eq!(s.identification, None);
         assert_eq!(s.similarity, SimilarityView::default());
+    }
+
+    #[test]
+    fn details_belong_to_the_selected_device_and_revisions_keep_counting() {
+        let detail = |key: &str| DeviceDetail {
+            key: key.into(),
+            ..DeviceDetail::default()
+        };
+        let mut s = started();
+        s.apply(Action::Detail(detail("a")));
+        assert_eq!(s.detail, None, "not while reading");
+        s.apply(finished(7, vec![device("a", 1), device("b", 5)]));
+        assert_eq!(s.revision, 1);
+        assert_eq!(s.selected.as_deref(), Some("b"));
+        s.apply(Action::Detail(detail("b")));
+        assert_eq!(s.selected_detail().map(|d| d.key.as_str()), Some("b"));
+        // Another selection: the old detail is not shown for it.
+        s.apply(Action::Select("a".into()));
+        assert_eq!(s.selected_detail(), None);
+        s.apply(Action::Detail(detail("a")));
+        assert_eq!(s.selected_detail().map(|d| d.key.as_str()), Some("a"));
+        s.apply(Action::Analysed {
+            analysis: analysis(vec![device("a", 1), device("b", 5)]),
+            labels: vec![],
+        });
+        assert_eq!(s.revision, 2);
+        assert_eq!(s.detail, None, "new results need a new detail");
+        // A new run starts without results but does not count from zero again.
+        s.apply(Action::Start {
+            run: 8,
+            files: vec![("c.csv".into(), 10)],
+        });
+        assert_eq!((s.revision, s.detail.is_none()), (2, true));
+        s.apply(finished(8, vec![device("a", 1)]));
+        assert_eq!(s.revision, 3);
     }
 
     #[test]

@@ -156,6 +156,19 @@ impl Worker for IngestWorker {
                     },
                 );
             }
+            ToWorker::Detail { key } => {
+                if let Some(aggregates) = &self.aggregates {
+                    let act = svcprint_engine::activity(aggregates, &self.config);
+                    // A device without active bins gets an empty detail (the view says so).
+                    let d = crate::detail::device_detail(&act, &key, &self.config).unwrap_or_else(
+                        || crate::detail::DeviceDetail {
+                            key,
+                            ..Default::default()
+                        },
+                    );
+                    scope.respond(id, FromWorker::Detail(Box::new(d)));
+                }
+            }
             ToWorker::Labels { name, text } => {
                 let (labels, errors) = Labels::parse(&text);
                 let count = labels.len();

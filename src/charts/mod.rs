@@ -2,6 +2,7 @@
 //! rendered to SVG in native tests and for export. [`Chart`] is any one of them with its
 //! data, so one component draws, sizes and exports them all.
 
+pub mod activity;
 pub mod heatmap;
 pub mod open_set;
 pub mod prevalence;
@@ -23,6 +24,16 @@ pub enum Chart {
     OpenSet { open: OpenSet, title: String },
     /// A grid of values in [0, 1].
     Heatmap(heatmap::Heatmap),
+    /// One device's services by time.
+    Raster {
+        raster: crate::detail::Raster,
+        title: String,
+    },
+    /// One device's exporter steps.
+    Timeline {
+        timeline: crate::detail::Timeline,
+        title: String,
+    },
 }
 
 impl Chart {
@@ -32,6 +43,8 @@ impl Chart {
             Chart::Prevalence { services, .. } => (640, prevalence::height_for(services.len())),
             Chart::OpenSet { .. } => (520, 320),
             Chart::Heatmap(h) => h.size(),
+            Chart::Raster { raster, .. } => activity::raster_size(raster),
+            Chart::Timeline { .. } => activity::timeline_size(),
         }
     }
 
@@ -44,6 +57,8 @@ impl Chart {
             Chart::Prevalence { services, title } => prevalence::draw(area, services, title),
             Chart::OpenSet { open, title } => open_set::draw(area, open, title),
             Chart::Heatmap(h) => h.draw(area),
+            Chart::Raster { raster, title } => activity::draw_raster(area, raster, title),
+            Chart::Timeline { timeline, title } => activity::draw_timeline(area, timeline, title),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The page: drop files (or load the demo), watch progress, see devices, their services
 //! and fingerprints, set parameters, import labels, and read the evaluation.
 
+use super::device_activity::DeviceActivity;
 use super::device_table::DeviceTable;
 use super::diagnostics::Diagnostics;
 use super::drop_zone::DropZone;
@@ -180,6 +181,7 @@ fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Ac
             Action::Exported(crate::download::save_text(&d.name, &d.mime, &d.text).err())
         }
         FromWorker::ExportFailed { message } => Action::Exported(Some(message)),
+        FromWorker::Detail(d) => Action::Detail(*d),
     }
 }
 
@@ -348,6 +350,26 @@ pub fn app() -> Html {
         Callback::from(move |view: View| dispatcher.dispatch(Action::Show(view)))
     };
 
+    // The Device view's time charts and exports are made in the worker for the selected
+    // device, again for every new set of results.
+    {
+        let driver = driver.clone();
+        let s = &store.0;
+        // Asked for once per device and set of results: not while it is there.
+        let wanted =
+            (s.view == View::Device && s.phase == Phase::Done && s.selected_detail().is_none())
+                .then(|| s.selected.clone())
+                .flatten();
+        use_effect_with((wanted, s.revision), move |(wanted, _)| {
+            if let Some(key) = wanted {
+                driver
+                    .borrow()
+                    .bridge
+                    .send(ToWorker::Detail { key: key.clone() });
+            }
+        });
+    }
+
     let state = &store.0;
     let (done, total) = state.progress();
     let busy = state.phase == Phase::Reading;
@@ -398,7 +420,12 @@ pub fn app() -> Html {
                                 <PrevalenceMap devices={state.devices.clone()} labels={state.labels.clone()} />
                             </> },
                             View::Device => match state.selected_device() {
-                                Some(device) => html! { <ServiceChart device={device.clone()} on_export={on_export.clone()} /> },
+                                Some(device) => html! {
+                                    <ServiceChart device={device.clone()} on_export={on_export.clone()}>
+                                        <DeviceActivity key_text={device.key.clone()} detail={state.selected_detail().cloned()}
+                                            fingerprints={state.fingerprints.get(&device.key).cloned()} />
+                                    </ServiceChart>
+                                },
                                 None => html! { <p class="notice">{ "Choose a device in the Overview table." }</p> },
                             },
                             View::Similarity => html! {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod chart;
+pub mod device_activity;
 pub mod device_table;
 pub mod diagnostics;
 pub mod drop_zone;

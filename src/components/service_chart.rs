@@ -13,6 +13,9 @@ pub struct ServiceChartProps {
     pub device: DeviceSummary,
     /// Ask the worker for this device's MUD draft.
     pub on_export: Callback<ExportKind>,
+    /// Shown after the service table (the device's time charts and exports).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[function_component(ServiceChart)]
@@ -39,6 +42,7 @@ pub fn service_chart(props: &ServiceChartProps) -> Html {
             <div class="mapper-buttons">
                 <button type="button" class="secondary" id="export-mud" onclick={on_mud}>{ "MUD draft (JSON)" }</button>
             </div>
+            <h3>{ "Services" }</h3>
             <table id="service-table">
                 <thead><tr>
                     <th scope="col">{ "service" }</th>
@@ -55,6 +59,7 @@ pub fn service_chart(props: &ServiceChartProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            { props.children.clone() }
         </section>
     }
 }
