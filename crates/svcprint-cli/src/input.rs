@@ -165,6 +165,10 @@ fn load_parallel(
     threads: usize,
 ) -> Result<Loaded, String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    // Biggest files first, so the threads finish close together (file indexes and the
+    // order of the summaries stay those of `paths`).
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(std::fs::metadata(&paths[i]).map_or(0, |m| m.len())));
     let next = AtomicUsize::new(0);
     type Done = Vec<(usize, FileSummary, u64, bool)>;
     let parts: Vec<(Option<Aggregates>, Done)> = std::thread::scope(|scope| {
@@ -176,9 +180,8 @@ fn load_parallel(
                         return (None, Vec::new());
                     };
                     let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
+                    while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let path = &paths[i];
                         // File indexes as in the sequential pass (position in `paths`).
                         let decoder = svcprint_flow::FileDecoder::with_options(
                             i as u32,

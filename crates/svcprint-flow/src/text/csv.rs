@@ -20,19 +20,22 @@ use crate::limits::Limits;
 use crate::record::{FlowRecord, Position};
 use crate::value::excerpt;
 
-/// The fields of one row: `fields[ends[i-1]..ends[i]]` is field `i`, trimmed.
+/// The fields of one row: `fields[ends[i-1]..ends[i]]` is field `i` (csv-core's packed
+/// output), or `fields[starts[i]..ends[i]]` when `starts` is given (fields left in place in
+/// the row); trimmed.
 pub(crate) struct Row<'a> {
     pub fields: &'a [u8],
     pub ends: &'a [usize],
+    pub starts: Option<&'a [usize]>,
 }
 
 impl Values for Row<'_> {
     #[inline]
     fn get(&self, i: usize) -> &[u8] {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
+        let start = match self.starts {
+            Some(starts) => starts.get(i).copied().unwrap_or(0),
+            None if i == 0 => 0,
+            None => self.ends.get(i - 1).copied().unwrap_or(0),
         };
         let end = self.ends.get(i).copied().unwrap_or(start);
         self.fields.get(start..end).unwrap_or(&[]).trim_ascii()
@@ -90,6 +93,9 @@ pub struct CsvDecoder {
     row: Vec<u8>,
     fields: Vec<u8>,
     ends: Vec<usize>,
+    /// Field starts when the last split left the fields in place in the row.
+    starts: Vec<usize>,
+    in_place: bool,
     header_raw: Vec<u8>,
     scan: Scan,
     in_row: bool,
@@ -139,6 +145,8 @@ impl CsvDecoder {
             row: Vec::new(),
             fields: Vec::new(),
             ends: Vec::new(),
+            starts: Vec::new(),
+            in_place: false,
             header_raw: Vec::new(),
             scan: Scan::FieldStart,
             in_row: false,
@@ -198,6 +206,12 @@ impl CsvDecoder {
         let mut i = 0;
         while i < chunk.len() {
             if !self.in_row {
+                if let Some(n) = self.fast_row(&chunk[i..], i, out, diags) {
+                    i += n;
+                    continue;
+                }
+            }
+            if !self.in_row {
                 self.in_row = true;
                 self.row_start = self.pos + i as u64;
                 self.row_line = self.line;
@@ -214,6 +228,42 @@ impl CsvDecoder {
             }
         }
         self.pos += chunk.len() as u64;
+    }
+
+    /// The common case, without copying the row: a data row that lies whole in `rest` (its
+    /// newline is there) and splits by [`CsvDecoder::tokenize`] (so that newline is outside
+    /// quotes) is decoded straight from the chunk (`rest` starts at byte `at` of it). Returns the bytes used (row and newline),
+    /// or `None` to leave the row to the framer.
+    fn fast_row(
+        &mut self,
+        rest: &[u8],
+        at: usize,
+        out: &mut Vec<FlowRecord>,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
+        let Header::Ready(plan) = &self.header else {
+            return None;
+        };
+        if self.split_mode != Split::Quoted || self.done {
+            return None;
+        }
+        let max_ends = plan.ncols + 1;
+        let j = memchr::memchr(b'\n', rest)?;
+        let row = &rest[..j];
+        let row = row.strip_suffix(b"\r").unwrap_or(row);
+        if row.len() > self.limits.max_line_bytes || row.first().is_none_or(|&c| c == b'#') {
+            return None;
+        }
+        let split @ Ok(_) = self.tokenize(row, max_ends)? else {
+            return None; // too many fields: the framer checks the quoting of the rest
+        };
+        self.row_start = self.pos + at as u64;
+        self.row_line = self.line;
+        self.line += 1;
+        if !row.trim_ascii().is_empty() {
+            self.process_row(row, Some(split), out, diags);
+        }
+        Some(j + 1)
     }
 
     /// End of the text (later calls to `feed` and `finish` do nothing). With
@@ -262,6 +312,27 @@ impl CsvDecoder {
             };
         }
         let delim = self.delim;
+        if matches!(self.scan, Scan::FieldStart | Scan::Unquoted) {
+            // Fast path: up to the newline there is no quote, so no field is quoted (a quote
+            // could open one), and the row ends at the first newline.
+            match memchr::memchr2(b'\n', b'"', rest) {
+                Some(j) if rest[j] == b'\n' => {
+                    self.scan = Scan::FieldStart;
+                    return (j, true);
+                }
+                None => {
+                    if let Some(&last) = rest.last() {
+                        self.scan = if last == delim {
+                            Scan::FieldStart
+                        } else {
+                            Scan::Unquoted
+                        };
+                    }
+                    return (n, false);
+                }
+                Some(_) => {} // a quote: the state machine decides
+            }
+        }
         let mut j = 0;
         let mut st = self.scan;
         while j < n {
@@ -364,7 +435,7 @@ impl CsvDecoder {
                 ),
             );
         } else if !row.trim_ascii().is_empty() {
-            self.process_row(&row, out, diags);
+            self.process_row(&row, None, out, diags);
         }
         self.row = row;
         self.reset_row();
@@ -376,6 +447,7 @@ impl CsvDecoder {
         match self.split_mode {
             Split::Quoted => self.split_quoted(row, max_ends),
             Split::Zeek | Split::Whitespace => {
+                self.in_place = false;
                 self.fields.clear();
                 self.fields.extend_from_slice(row);
                 match (self.split_mode, &self.zeek) {
@@ -389,6 +461,15 @@ impl CsvDecoder {
     }
 
     fn split_quoted(&mut self, row: &[u8], max_ends: usize) -> Result<usize, ()> {
+        match self.tokenize(row, max_ends) {
+            Some(n) => n,
+            None => self.split_csv_core(row, max_ends),
+        }
+    }
+
+    /// `split_quoted` by csv-core: every quoting shape.
+    fn split_csv_core(&mut self, row: &[u8], max_ends: usize) -> Result<usize, ()> {
+        self.in_place = false;
         if self.fields.len() < row.len() + 1 {
             self.fields.resize(row.len() + 1, 0);
         }
@@ -424,6 +505,76 @@ impl CsvDecoder {
         };
         self.reader.reset();
         result
+    }
+
+    /// `split_quoted` without csv-core for the common shapes: every field either has no
+    /// quote at its start (a quote later in it is a plain byte, as in csv-core) or is
+    /// `"..."` with no quote inside, followed by the delimiter or the row's end. Gives what
+    /// csv-core gives for such a row (the bytes between delimiters, quotes removed), in one
+    /// `memchr` per field. `None` when a field has another shape (doubled quotes, bytes after
+    /// the closing quote, or no closing quote in `row`): the caller takes csv-core.
+    fn tokenize(&mut self, row: &[u8], max_ends: usize) -> Option<Result<usize, ()>> {
+        if row.is_empty() {
+            return None; // csv-core's own rules for blank lines
+        }
+        self.starts.clear();
+        self.ends.clear();
+        self.in_place = true;
+        let delim = self.delim;
+        let len = row.len();
+        // Fields are short and delimiters dense: a plain scan beats `memchr` here.
+        let mut start = 0;
+        loop {
+            if self.ends.len() == max_ends {
+                return Some(Err(()));
+            }
+            if row.get(start) == Some(&b'"') {
+                // Quoted: the next quote closes it; a delimiter must follow, or the end.
+                let mut p = start + 1;
+                while p < len && row[p] != b'"' {
+                    p += 1;
+                }
+                if p == len {
+                    return None;
+                }
+                self.starts.push(start + 1);
+                self.ends.push(p);
+                match row.get(p + 1) {
+                    None => return Some(Ok(self.ends.len())),
+                    Some(&c) if c == delim => start = p + 2,
+                    Some(_) => return None,
+                }
+            } else {
+                // Unquoted: up to the next delimiter (a quote inside is a plain byte).
+                let mut p = start;
+                while p < len && row[p] != delim {
+                    p += 1;
+                }
+                self.starts.push(start);
+                self.ends.push(p);
+                if p == len {
+                    return Some(Ok(self.ends.len()));
+                }
+                start = p + 1;
+            }
+        }
+    }
+
+    /// The fields of the row just split (`row` is that row).
+    fn view<'a>(&'a self, row: &'a [u8], n: usize) -> Row<'a> {
+        if self.in_place {
+            Row {
+                fields: row,
+                ends: &self.ends[..n],
+                starts: Some(&self.starts[..n]),
+            }
+        } else {
+            Row {
+                fields: &self.fields,
+                ends: &self.ends[..n],
+                starts: None,
+            }
+        }
     }
 
     /// A `#` line: a Zeek directive, else a comment.
@@ -464,7 +615,15 @@ impl CsvDecoder {
         }
     }
 
-    fn process_row(&mut self, row: &[u8], out: &mut Vec<FlowRecord>, diags: &mut Diagnostics) {
+    /// Decode one row (without its terminator). `split`: the row is already split into
+    /// `fields`/`ends` with this result (the fast path of [`CsvDecoder::feed`]).
+    fn process_row(
+        &mut self,
+        row: &[u8],
+        split: Option<Result<usize, ()>>,
+        out: &mut Vec<FlowRecord>,
+        diags: &mut Diagnostics,
+    ) {
         if row.first() == Some(&b'#') {
             self.process_directive(row, diags);
             return;
@@ -485,7 +644,7 @@ impl CsvDecoder {
                 }
                 if self.headerless_super_mediator(row) {
                     self.header_raw.clear();
-                    self.process_row(row, out, diags); // the first flow
+                    self.process_row(row, None, out, diags); // the first flow
                     return;
                 }
                 self.compile_header(row, diags);
@@ -499,11 +658,15 @@ impl CsvDecoder {
                     self.done = true; // nfdump's statistics block follows the flows
                     return;
                 }
-                let n = match self.split(row, ncols + 1) {
+                let split = match split {
+                    Some(done) => done,
+                    None => self.split(row, ncols + 1),
+                };
+                let n = match split {
                     Ok(n) if n == ncols => n,
                     // A delimiter after the last field (super_mediator 2 ends every value
                     // with one): the extra field is empty, nothing is lost.
-                    Ok(n) if n == ncols + 1 && self.last_field_empty(n) => ncols,
+                    Ok(n) if n == ncols + 1 && self.last_field_empty(row, n) => ncols,
                     Ok(_)
                         if self.super_mediator
                             && dialect::super_mediator_other_record(row, self.delim) =>
@@ -546,10 +709,7 @@ impl CsvDecoder {
                     line: self.row_line,
                     byte: self.row_start,
                 };
-                let r = Row {
-                    fields: &self.fields,
-                    ends: &self.ends[..n],
-                };
+                let r = self.view(row, n);
                 match plan.decode(&r, position) {
                     Ok(rec) => {
                         out.push(rec);
@@ -575,11 +735,8 @@ impl CsvDecoder {
     }
 
     /// Field `n - 1` of the row just split is empty.
-    fn last_field_empty(&self, n: usize) -> bool {
-        let r = Row {
-            fields: &self.fields,
-            ends: &self.ends[..n],
-        };
+    fn last_field_empty(&self, row: &[u8], n: usize) -> bool {
+        let r = self.view(row, n);
         r.get(n - 1).is_empty()
     }
 
@@ -591,10 +748,7 @@ impl CsvDecoder {
         if self.split_mode != Split::Quoted || self.split(row, N + 1) != Ok(N) {
             return false;
         }
-        let r = Row {
-            fields: &self.fields,
-            ends: &self.ends[..N],
-        };
+        let r = self.view(row, N);
         if !dialect::super_mediator_flow_row(|i| r.get(i)) {
             return false;
         }
@@ -621,10 +775,7 @@ impl CsvDecoder {
             self.header = Header::Rejected;
             return;
         };
-        let r = Row {
-            fields: &self.fields,
-            ends: &self.ends[..n],
-        };
+        let r = self.view(row, n);
         let names: Vec<String> = (0..n)
             .map(|i| String::from_utf8_lossy(r.get(i)).into_owned())
             .collect();
@@ -667,6 +818,68 @@ mod tests {
 
     fn decode(text: &str) -> (Vec<FlowRecord>, Diagnostics) {
         run(text.as_bytes(), Limits::default())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The fast splitter gives csv-core's fields whenever it answers (rows never hold a
+        /// newline outside quotes: the framer ends them there).
+        #[test]
+        fn tokenize_equals_csv_core(
+            row in proptest::collection::vec(proptest::sample::select(b"a,\" ;\r".to_vec()), 0..40),
+            delim in proptest::sample::select(b",;".to_vec()),
+            max_ends in 1usize..12,
+        ) {
+            let mut d = CsvDecoder::new(0, "t", Limits::default());
+            d.delim = delim;
+            d.reader = csv_reader(delim);
+            if let Some(fast) = d.tokenize(&row, max_ends) {
+                let got: Vec<Vec<u8>> = (0..d.ends.len())
+                    .map(|i| row[d.starts[i]..d.ends[i]].to_vec())
+                    .collect();
+                let slow = d.split_csv_core(&row, max_ends);
+                proptest::prop_assert_eq!(fast, slow);
+                if let Ok(n) = slow {
+                    let want: Vec<Vec<u8>> = (0..n)
+                        .map(|i| d.fields[if i == 0 { 0 } else { d.ends[i - 1] }..d.ends[i]].to_vec())
+                        .collect();
+                    proptest::prop_assert_eq!(got, want);
+                }
+            }
+        }
+
+        /// Rows in every quoting shape decode the same through the fast path (whole text
+        /// in one chunk) as through the framer alone (one byte per chunk).
+        #[test]
+        fn fast_path_equals_framer(
+            rows in proptest::collection::vec(
+                (0u8..6, proptest::sample::select(vec!["1", "\"1\"", "\"1\"\"\"", "\"1\n\"", " \"1\"", "1\"", "\"1\"x", ""]), 0u16..1000),
+                0..12,
+            ),
+        ) {
+            let mut text = String::from("protocolIdentifier,sourceIPv4Address,destinationIPv4Address,destinationTransportPort,flowStartMilliseconds,note\n");
+            for (proto, note, port) in &rows {
+                let line = match proto {
+                    0 => format!("6,10.0.0.1,\"10.0.0.2\",{port},1561451807096,{note}\n"),
+                    1 => format!("\"17\",10.0.0.1,10.0.0.2,\"{port}\",1561451807096,{note}\r\n"),
+                    2 => format!("6,10.0.0.1,10.0.0.2,{port},1561451807096\n"),
+                    3 => format!("6,10.0.0.1,10.0.0.2,{port},1561451807096,{note},extra\n"),
+                    4 => "\n".to_string(),
+                    _ => format!("#6,10.0.0.1,10.0.0.2,{port},1561451807096,{note}\n"),
+                };
+                text.push_str(&line);
+            }
+            let (whole, wd) = run(text.as_bytes(), Limits::default());
+            let mut d = CsvDecoder::new(3, "t.csv", Limits::default());
+            let (mut bytes, mut bd) = (Vec::new(), Diagnostics::with_cap(Limits::default().diagnostics_kept));
+            for b in text.as_bytes() {
+                d.feed(std::slice::from_ref(b), &mut bytes, &mut bd);
+            }
+            d.finish(true, &mut bytes, &mut bd);
+            proptest::prop_assert_eq!(whole, bytes);
+            proptest::prop_assert_eq!(format!("{wd:?}"), format!("{bd:?}"));
+        }
     }
 
     const HDR: &str = "flowStartMilliseconds,flowEndMilliseconds,protocolIdentifier,sourceIPv4Address,sourceTransportPort,destinationIPv4Address,destinationTransportPort,packetTotalCount,octetTotalCount\n";
