@@ -137,7 +137,8 @@ enum Command {
         #[command(flatten)]
         text: input::TextArgs,
     },
-    /// Write the simulated demo fleet (a dozen IoT device types) as an IPFIX-named CSV flow file.
+    /// Write the simulated demo fleet (a dozen IoT device types) as a flow file: IPFIX-named
+    /// CSV, or IPFIX (RFC 7011) with --format ipfix or an output name ending in .ipfix.
     Simulate {
         /// Days to simulate.
         #[arg(long, default_value_t = 28)]
@@ -151,9 +152,12 @@ enum Command {
         /// Stop after this many flows (the simulation runs as long as needed).
         #[arg(long)]
         flows: Option<u64>,
-        /// Output CSV file.
+        /// Output flow file.
         #[arg(short, long)]
         output: PathBuf,
+        /// File format (default: ipfix when the output name ends in .ipfix, else csv).
+        #[arg(long, value_enum)]
+        format: Option<simulate::Format>,
         /// Also write the label file (mac,name,type) of the labelled devices.
         #[arg(long)]
         labels: Option<PathBuf>,
@@ -170,6 +174,7 @@ fn main() -> ExitCode {
             homes,
             flows,
             output,
+            format,
             labels,
         } => simulate::run(simulate::Args {
             days,
@@ -177,6 +182,7 @@ fn main() -> ExitCode {
             homes,
             flows,
             output: &output,
+            format,
             labels: labels.as_deref(),
         }),
         Command::Devices {

@@ -1,11 +1,17 @@
-//! `svcprint simulate`: the demo fleet as a flow file (IPFIX-named CSV) and its label file,
-//! for trying the CLI and for benchmarks of any size.
+//! `svcprint simulate`: the demo fleet as a flow file (IPFIX-named CSV, or IPFIX) and its
+//! label file, for trying the CLI and for benchmarks of any size.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use svcprint_sim::{labels_csv, CsvWriter, SimConfig, Simulator};
+use svcprint_sim::{labels_csv, CsvWriter, IpfixWriter, SimConfig, Simulator};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Ipfix,
+}
 
 pub struct Args<'a> {
     pub days: u32,
@@ -13,8 +19,12 @@ pub struct Args<'a> {
     pub homes: u16,
     pub flows: Option<u64>,
     pub output: &'a Path,
+    pub format: Option<Format>,
     pub labels: Option<&'a Path>,
 }
+
+/// Bytes gathered before each write to the file.
+const BLOCK: usize = 1 << 20;
 
 pub fn run(a: Args<'_>) -> Result<ExitCode, String> {
     // With --flows the simulation runs as many days as it takes (a year per step).
@@ -23,6 +33,17 @@ pub fn run(a: Args<'_>) -> Result<ExitCode, String> {
     } else {
         a.days
     };
+    let format = a.format.unwrap_or_else(|| {
+        let ipfix = a
+            .output
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ipfix"));
+        if ipfix {
+            Format::Ipfix
+        } else {
+            Format::Csv
+        }
+    });
     let sim = Simulator::new(SimConfig {
         seed: a.seed,
         days,
@@ -30,23 +51,41 @@ pub fn run(a: Args<'_>) -> Result<ExitCode, String> {
         ..SimConfig::default()
     });
     let devices = sim.devices();
-    let limit = a.flows.unwrap_or(u64::MAX);
+    let limit = usize::try_from(a.flows.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
     let file = File::create(a.output).map_err(|e| format!("{}: {e}", a.output.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut writer = CsvWriter::new();
-    let mut text = String::with_capacity(1 << 20);
+    let mut out = BufWriter::with_capacity(BLOCK, file);
+    let mut write = |bytes: &[u8]| out.write_all(bytes).map_err(|e| e.to_string());
     let mut n = 0u64;
-    for r in sim.take(usize::try_from(limit).unwrap_or(usize::MAX)) {
-        writer.write(&r, &mut text);
-        n += 1;
-        if text.len() > (1 << 20) - 512 {
-            out.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-            text.clear();
+    match format {
+        Format::Csv => {
+            let mut writer = CsvWriter::new();
+            let mut text = String::with_capacity(BLOCK);
+            for r in sim.take(limit) {
+                writer.write(&r, &mut text);
+                n += 1;
+                if text.len() > BLOCK - 512 {
+                    write(text.as_bytes())?;
+                    text.clear();
+                }
+            }
+            write(text.as_bytes())?;
+        }
+        Format::Ipfix => {
+            let mut writer = IpfixWriter::new();
+            let mut bytes = Vec::with_capacity(2 * BLOCK);
+            for r in sim.take(limit) {
+                writer.write(&r, &mut bytes);
+                n += 1;
+                if bytes.len() > BLOCK {
+                    write(&bytes)?;
+                    bytes.clear();
+                }
+            }
+            writer.finish(&mut bytes);
+            write(&bytes)?;
         }
     }
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
     if let Some(path) = a.labels {
         std::fs::write(path, labels_csv(&devices, a.homes))
             .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -412,3 +412,51 @@ fn csv_reports() {
         "aa:1e:84:06:1c:b4,,0,2019-06-25T08:00:00.000Z,2019-06-26T08:00:00.000Z,24,24,true,1,,,UDP/9956=1;UDP/5353=0.5"
     );
 }
+
+#[test]
+fn simulate_writes_csv_and_ipfix_with_the_same_devices() {
+    let dir = std::env::temp_dir().join(format!("svcprint-cli-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("sim.csv");
+    let ipfix = dir.join("sim.ipfix");
+    let explicit = dir.join("sim.bin");
+    let small = ["simulate", "--days", "3", "--homes", "2", "-o"];
+    for (out, extra) in [
+        (&csv, &[][..]),
+        (&ipfix, &[][..]),
+        (&explicit, &["--format", "ipfix"][..]),
+    ] {
+        let run = svcprint(&[&small[..], &[out.to_str().unwrap()], extra].concat(), &[]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    // The format follows the name, or --format.
+    assert!(std::fs::read(&csv)
+        .unwrap()
+        .starts_with(b"flowStartMilliseconds,"));
+    let binary = std::fs::read(&ipfix).unwrap();
+    assert_eq!(&binary[..2], &[0, 10]);
+    assert_eq!(std::fs::read(&explicit).unwrap(), binary);
+    let decoded = json(&["decode", "--json"], &[ipfix.clone(), csv.clone()]);
+    assert_eq!(decoded["files"][0]["format"], "ipfix", "{decoded}");
+    assert_eq!(
+        decoded["files"][0]["records"],
+        decoded["files"][1]["records"]
+    );
+    let lines = std::fs::read_to_string(&csv).unwrap().lines().count() as u64;
+    assert_eq!(decoded["files"][0]["records"], lines - 1);
+    let from_csv = json(&["devices", "--json"], std::slice::from_ref(&csv));
+    let from_ipfix = json(&["devices", "--json"], std::slice::from_ref(&ipfix));
+    // Two homes of 14 devices each, nothing skipped.
+    assert_eq!(
+        from_csv["devices"].as_array().map(Vec::len),
+        Some(28),
+        "{from_csv}"
+    );
+    assert_eq!(from_csv["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert_eq!(from_csv, from_ipfix);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

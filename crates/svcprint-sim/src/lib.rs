@@ -7,10 +7,12 @@
 //! benchmarks all rely on that. No I/O, no clock: the start time and the seed are inputs.
 
 pub mod fleet;
+pub mod ipfix;
 pub mod rng;
 pub mod simulator;
 pub mod writer;
 
 pub use fleet::{fleet, Behaviour, Peer, SimDevice};
+pub use ipfix::IpfixWriter;
 pub use simulator::{SimConfig, Simulator};
 pub use writer::{labels_csv, CsvWriter};
