@@ -2,9 +2,10 @@
 //! (method.md M2-M5 applied to every record).
 //!
 //! [`Aggregator`] is the hot path: devices and services are interned to small integers
-//! in `FxHashMap`s, and a flow adds one (device, bin, service) cell per bin it touches,
-//! so memory grows with devices x active bins x services, never with flows, and the
-//! steady state allocates nothing per record. [`Aggregator::finish`] sorts everything
+//! in `FxHashMap`s, and a flow sets the bits of the bins it touches in its (device,
+//! service) pair's bitmap (64 bins a word), so memory grows with devices x services x
+//! active span / 64, never with flows, and the steady state allocates nothing per record
+//! (a pair's bitmap grows by a word every 64 bins). [`Aggregator::finish`] sorts everything
 //! into the canonical [`Aggregates`]: equal inputs in any order give equal aggregates,
 //! and [`Aggregates::merge`] of two parts equals aggregating the whole.
 //!
@@ -19,7 +20,7 @@ use crate::device::{AddressKind, DeviceKey, Locality};
 use crate::prefix::Prefix;
 use crate::role::{self, Side};
 use crate::service::{self, Service, ServiceId};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
@@ -514,10 +515,10 @@ pub struct Aggregator {
     device_ids: FxHashMap<DeviceKey, u32>,
     services: Vec<Service>,
     service_ids: FxHashMap<Service, u32>,
-    /// (device, bin, service): the service was active for the device in the bin.
-    cells: FxHashSet<(u32, i64, u32)>,
-    /// (device, service) -> flows that gave the device the service.
-    service_flows: FxHashMap<(u32, u32), ServiceFlows>,
+    /// (device, service) -> the flows that gave the device the service and the bins in
+    /// which it was active. One entry per pair (not per bin): memory grows with
+    /// pairs x active span / 64 words, and a flow costs one hash lookup per side.
+    pairs: FxHashMap<(u32, u32), PairAcc>,
     stats: AggregationStats,
 }
 
@@ -533,8 +534,7 @@ impl Aggregator {
             device_ids: FxHashMap::default(),
             services: Vec::new(),
             service_ids: FxHashMap::default(),
-            cells: FxHashSet::default(),
-            service_flows: FxHashMap::default(),
+            pairs: FxHashMap::default(),
             stats: AggregationStats::default(),
         })
     }
@@ -634,9 +634,8 @@ impl Aggregator {
                 continue;
             }
             let sid = self.service(Service::for_side(rec, roles, side));
-            for bin in flow_bins.bins() {
-                self.cells.insert((dev, bin, sid));
-            }
+            let pair = self.pairs.entry((dev, sid)).or_default();
+            pair.bins.insert_range(flow_bins.first, flow_bins.last);
             let peer_local = match side {
                 Side::Source => dst_kind != AddressKind::Remote,
                 Side::Destination => src_kind != AddressKind::Remote,
@@ -645,8 +644,7 @@ impl Aggregator {
                 flows: 1,
                 local_peer: u64::from(peer_local),
             };
-            let n = self.service_flows.entry((dev, sid)).or_default();
-            *n = n.plus(one);
+            pair.flows = pair.flows.plus(one);
             if let Some(acc) = self.devices.get_mut(dev as usize) {
                 acc.span = TimeSpan::union(acc.span, Some(span));
             }
@@ -693,18 +691,12 @@ impl Aggregator {
         let dev_of = |d: u32| dev_new.get(d as usize).copied().unwrap_or(0);
         let svc_of = |s: u32| svc_new.get(s as usize).copied().unwrap_or(ServiceId(0));
 
-        let mut cells: Vec<(u32, i64, ServiceId)> = self
-            .cells
+        let mut pairs: Vec<(u32, ServiceId, PairAcc)> = self
+            .pairs
             .into_iter()
-            .map(|(d, b, s)| (dev_of(d), b, svc_of(s)))
+            .map(|((d, s), p)| (dev_of(d), svc_of(s), p))
             .collect();
-        cells.sort_unstable();
-        let mut flows: Vec<(u32, ServiceId, ServiceFlows)> = self
-            .service_flows
-            .into_iter()
-            .map(|((d, s), n)| (dev_of(d), svc_of(s), n))
-            .collect();
-        flows.sort_unstable_by_key(|&(d, s, _)| (d, s));
+        pairs.sort_unstable_by_key(|&(d, s, _)| (d, s));
 
         let mut devices: Vec<DeviceAggregate> = dev_order
             .iter()
@@ -717,19 +709,36 @@ impl Aggregator {
                 service_flows: Vec::new(),
             })
             .collect();
+        // Per device (pairs are sorted by device, then service): its bins from the
+        // pairs' words, merged by word index, then bit by bit.
+        let mut words: Vec<(i64, ServiceId, u64)> = Vec::new();
         let mut set: Vec<ServiceId> = Vec::new();
-        let mut current: Option<(u32, i64)> = None;
-        for (d, b, s) in cells {
-            if current != Some((d, b)) {
-                flush(&mut devices, current, &mut set);
-                current = Some((d, b));
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            let Some(dev) = group.first().and_then(|g| devices.get_mut(g.0 as usize)) else {
+                continue;
+            };
+            words.clear();
+            for (_, s, p) in group {
+                dev.service_flows.push((*s, p.flows));
+                words.extend(p.bins.words().map(|(w, bits)| (w, *s, bits)));
             }
-            set.push(s);
-        }
-        flush(&mut devices, current, &mut set);
-        for (d, s, n) in flows {
-            if let Some(dev) = devices.get_mut(d as usize) {
-                dev.service_flows.push((s, n));
+            words.sort_unstable_by_key(|&(w, s, _)| (w, s));
+            for same_word in words.chunk_by(|a, b| a.0 == b.0) {
+                let w = same_word.first().map_or(0, |x| x.0);
+                let any = same_word.iter().fold(0u64, |acc, x| acc | x.2);
+                let mut rest = any;
+                while rest != 0 {
+                    let bit = rest.trailing_zeros();
+                    rest &= rest - 1;
+                    set.extend(
+                        same_word
+                            .iter()
+                            .filter(|x| x.2 >> bit & 1 == 1)
+                            .map(|x| x.1),
+                    );
+                    dev.bins.push(BinBits::bin(w, bit), &mut set);
+                    set.clear();
+                }
             }
         }
         Aggregates {
@@ -741,12 +750,133 @@ impl Aggregator {
     }
 }
 
-/// Appends the collected set of (device, bin) to that device's bins.
-fn flush(devices: &mut [DeviceAggregate], cell: Option<(u32, i64)>, set: &mut Vec<ServiceId>) {
-    if let Some((d, b)) = cell {
-        if let Some(dev) = devices.get_mut(d as usize) {
-            dev.bins.push(b, set);
+/// One (device, service) pair while aggregating.
+#[derive(Clone, Debug, Default)]
+struct PairAcc {
+    flows: ServiceFlows,
+    bins: BinBits,
+}
+
+/// A set of bin indices: 64-bit words (bit i of word w is bin 64 w + i). The word of
+/// the latest bins is kept inline (`head`, empty while its bits are 0), the others in
+/// `older`, sorted by w: records come mostly in time order, so a flow nearly always
+/// touches only `head`, in the same cache line as its pair's counters.
+#[derive(Clone, Debug, Default)]
+struct BinBits {
+    head: (i64, u64),
+    older: Vec<(i64, u64)>,
+}
+
+impl BinBits {
+    /// Adds the bins `first..=last` (`first <= last`).
+    fn insert_range(&mut self, first: i64, last: i64) {
+        let mut b = first;
+        while b <= last {
+            let w = b.div_euclid(64);
+            let lo = b.rem_euclid(64) as u32;
+            // The last bin of word w, w * 64 + 63, fits in i64 for every w of an i64 bin.
+            let word_last = w * 64 + 63;
+            let hi = (last.min(word_last) - w * 64) as u32;
+            self.set(w, (u64::MAX >> (63 - hi)) & (u64::MAX << lo));
+            match word_last.checked_add(1) {
+                Some(next) => b = next,
+                None => break,
+            }
         }
     }
-    set.clear();
+
+    /// Sets the bits `mask` (not 0) of word `w`.
+    fn set(&mut self, w: i64, mask: u64) {
+        let (hw, bits) = self.head;
+        if bits == 0 {
+            self.head = (w, mask);
+        } else if hw == w {
+            self.head.1 |= mask;
+        } else if hw < w {
+            self.older.push(self.head);
+            self.head = (w, mask);
+        } else {
+            match self.older.binary_search_by_key(&w, |x| x.0) {
+                Ok(i) => {
+                    if let Some(x) = self.older.get_mut(i) {
+                        x.1 |= mask;
+                    }
+                }
+                Err(i) => self.older.insert(i, (w, mask)),
+            }
+        }
+    }
+
+    /// The non-empty words, by increasing w.
+    fn words(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        let head = (self.head.1 != 0).then_some(self.head);
+        self.older.iter().copied().chain(head)
+    }
+
+    /// The bin of bit `bit` of word `w`.
+    fn bin(w: i64, bit: u32) -> i64 {
+        w * 64 + i64::from(bit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BinBits;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn bins(b: &BinBits) -> Vec<i64> {
+        b.words()
+            .flat_map(|(w, bits)| {
+                (0..64)
+                    .filter(move |i| bits >> i & 1 == 1)
+                    .map(move |i| BinBits::bin(w, i))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bin_bits_hold_ranges_across_words_and_the_ends_of_i64() {
+        let mut b = BinBits::default();
+        b.insert_range(62, 66);
+        b.insert_range(-3, -1);
+        b.insert_range(200, 200);
+        b.insert_range(i64::MAX - 1, i64::MAX);
+        b.insert_range(i64::MIN, i64::MIN);
+        b.insert_range(64, 64);
+        assert_eq!(
+            bins(&b),
+            vec![
+                i64::MIN,
+                -3,
+                -2,
+                -1,
+                62,
+                63,
+                64,
+                65,
+                66,
+                200,
+                i64::MAX - 1,
+                i64::MAX
+            ]
+        );
+        // Five words before the head (the word of the latest bins, kept inline).
+        assert_eq!(b.older.len(), 5);
+        assert_eq!(b.head.0, i64::MAX / 64);
+    }
+
+    proptest! {
+        #[test]
+        fn bin_bits_equal_a_set_in_any_order(ranges in proptest::collection::vec((-300i64..300, 0i64..140), 0..40)) {
+            let mut b = BinBits::default();
+            let mut set = BTreeSet::new();
+            for (first, len) in ranges {
+                b.insert_range(first, first + len);
+                set.extend(first..=first + len);
+            }
+            prop_assert_eq!(bins(&b), set.into_iter().collect::<Vec<_>>());
+            prop_assert!(b.older.windows(2).all(|w| w[0].0 < w[1].0));
+        }
+    }
 }
