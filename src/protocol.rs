@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 use svcprint_engine::{Config, DeviceSummary};
 use svcprint_flow::{DecodeOptions, FileSummary};
 
-/// Bytes per file slice sent to the worker (messages are copied, not transferred).
-pub const CHUNK_BYTES: usize = 1 << 20;
+/// Bytes per file slice sent to the worker (messages are copied, not transferred). Each
+/// slice costs a round trip through the browser's file reader and the worker's queue
+/// (tens of ms on a busy machine), so slices are large; copying one takes a few ms.
+pub const CHUNK_BYTES: usize = 8 << 20;
 /// Slices sent ahead of the worker's acknowledgements.
 pub const IN_FLIGHT: usize = 3;
 

@@ -13,7 +13,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// Send every file of run `run` to the worker, then ask for the results. Stops early when
-/// `current` no longer equals `run` (cancelled or replaced).
+/// `current` no longer equals `run` (cancelled or replaced). The next slice is read while
+/// the worker decodes the ones before it, so neither waits for the other.
 pub async fn stream_files(
     run: u32,
     files: Vec<web_sys::File>,
@@ -24,19 +25,21 @@ pub async fn stream_files(
     let mut in_flight = 0usize;
     for (index, file) in files.iter().enumerate() {
         let size = file.size();
-        let mut start = 0f64;
-        while start < size {
+        let reading = |start: f64| start_read(file, start, (start + CHUNK_BYTES as f64).min(size));
+        let mut next = (0f64 < size).then(|| reading(0.0));
+        while let Some((end, read)) = next.take() {
             if current.get() != run {
                 return Ok(());
             }
-            let end = (start + CHUNK_BYTES as f64).min(size);
-            let bytes = read_slice(file, start, end)
+            let buffer = read
+                .map_err(|e| format!("reading {}: {e:?}", file.name()))?
                 .await
                 .map_err(|e| format!("reading {}: {e:?}", file.name()))?;
+            next = (end < size).then(|| reading(end));
             bridge.send(ToWorker::Chunk {
                 run,
                 file: index as u32,
-                bytes,
+                bytes: js_sys::Uint8Array::new(&buffer).to_vec(),
             });
             in_flight += 1;
             while in_flight >= IN_FLIGHT {
@@ -45,7 +48,6 @@ pub async fn stream_files(
                 }
                 in_flight -= 1;
             }
-            start = end;
         }
         bridge.send(ToWorker::EndFile {
             run,
@@ -56,6 +58,15 @@ pub async fn stream_files(
         bridge.send(ToWorker::Finish { run });
     }
     Ok(())
+}
+
+/// Starts reading bytes `start..end` of `file` (the browser reads off this thread);
+/// returns `end` and the read to await.
+fn start_read(file: &web_sys::File, start: f64, end: f64) -> (f64, Result<JsFuture, JsValue>) {
+    let read = file
+        .slice_with_f64_and_f64(start, end)
+        .map(|blob| JsFuture::from(blob.array_buffer()));
+    (end, read)
 }
 
 pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, JsValue> {

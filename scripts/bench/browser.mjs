@@ -1,46 +1,85 @@
 // In-browser ingestion benchmark: the release app in headless Chromium against the native
-// CLI on the same simulator file. Prints MB/s and flows/s for both, the longest main-thread
-// task during ingestion, and the peak memory (RSS) of all Chromium processes.
-//   node scripts/bench/browser.mjs [FLOWS ...] [--homes N]     default 1000000 flows
-// The simulator's homes (14 devices each) default to one per 29,000 flows (a home's four
-// weeks); --homes N sets them, e.g. 1000000 --homes 345 gives 4,830 devices in one day.
-// Needs dist/ (trunk build --release) and target/release/svcprint.
+// CLI on the same simulator file, as CSV and as IPFIX. Prints per run MB/s and flows/s of
+// both, the longest main-thread task during ingestion, the memory of the whole Chromium
+// process tree (PSS, so shared pages count once) before and at its peak, and the bundle size.
+//   node scripts/bench/browser.mjs [FLOWS ...] [--formats csv,ipfix] [--fixed-homes N]
+// Default: 1000000 and 10000000 flows, both formats, two shapes per size:
+//   fleet  one home (14 devices) per 29,000 flows, i.e. a home's four weeks: the devices
+//          grow with the input (10 M flows: 345 homes, 4,830 devices, 28 days);
+//   fixed  --fixed-homes homes (default 35, 490 devices) whatever the size: the input grows
+//          in days, not devices (10 M flows: about 280 days).
+// At 1 M flows both shapes are the same file (35 homes), run once.
+// Files go to a temporary folder, removed after each run. Needs dist/ (trunk build
+// --release) and the release CLI (target/release/svcprint, or SVCPRINT_BIN).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { start, ROOT } from "../../tests/e2e/harness.mjs";
 
-const BIN = path.join(ROOT, "target/release/svcprint");
+const BIN = process.env.SVCPRINT_BIN ?? path.join(ROOT, "target/release/svcprint");
 const argv = process.argv.slice(2);
-const homesAt = argv.indexOf("--homes");
-const homesArg = homesAt >= 0 ? Number(argv.splice(homesAt, 2)[1]) : 0;
+function option(name, fallback) {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv.splice(at, 2)[1] : fallback;
+}
+const formats = option("--formats", "csv,ipfix").split(",");
+const fixedHomes = Number(option("--fixed-homes", "35"));
 const counts = argv.map(Number).filter((n) => n > 0);
 
-function chromiumRssMb() {
-  let total = 0;
+// The Chromium processes started by this script: descendants of this node process.
+function chromiumPids() {
+  const parent = new Map();
   for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmd.includes("chromium")) continue;
-      const m = fs.readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-      if (m) total += Number(m[1]);
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      parent.set(Number(pid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
     } catch { /* process ended */ }
   }
-  return total / 1024;
+  const ours = [];
+  for (const pid of parent.keys()) {
+    for (let p = parent.get(pid); p > 1; p = parent.get(p)) {
+      if (p === process.pid) { ours.push(pid); break; }
+    }
+  }
+  return ours;
+}
+
+// Proportional set size of the Chromium process tree, MB.
+function chromiumPssMb() {
+  let kb = 0;
+  for (const pid of chromiumPids()) {
+    try {
+      const m = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
+      if (m) kb += Number(m[1]);
+    } catch { /* process ended */ }
+  }
+  return kb / 1024;
+}
+
+function gzipKb(file) {
+  return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
+}
+
+const runs = [];
+for (const flows of counts.length ? counts : [1_000_000, 10_000_000]) {
+  const fleet = Math.max(1, Math.ceil(flows / 29_000));
+  const shapes = fleet === fixedHomes ? [["fleet = fixed", fleet]] : [["fleet", fleet], ["fixed", fixedHomes]];
+  for (const [shape, homes] of shapes) for (const format of formats) runs.push({ flows, shape, homes, format });
 }
 
 const app = await start();
-for (const flows of counts.length ? counts : [1_000_000]) {
+const results = [];
+for (const run of runs) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "svcprint-bench-"));
-  const file = path.join(dir, `sim-${flows}.csv`);
-  const homes = homesArg > 0 ? homesArg : Math.max(1, Math.ceil(flows / 29_000));
-  execFileSync(BIN, ["simulate", "--homes", String(homes), "--flows", String(flows), "-o", file], { stdio: "ignore" });
+  const file = path.join(dir, `sim-${run.flows}-${run.homes}.${run.format}`);
+  execFileSync(BIN, ["simulate", "--homes", String(run.homes), "--flows", String(run.flows), "-o", file], { stdio: "ignore" });
   const mb = fs.statSync(file).size / 1e6;
 
   const t0 = process.hrtime.bigint();
-  execFileSync(BIN, ["devices", file], { stdio: "ignore" });
-  const native = Number(process.hrtime.bigint() - t0) / 1e9;
+  const native = JSON.parse(execFileSync(BIN, ["devices", "--json", file], { maxBuffer: 1 << 30 }).toString());
+  const nativeS = Number(process.hrtime.bigint() - t0) / 1e9;
 
   const page = await app.newPage();
   await page.evaluate(() => {
@@ -52,14 +91,15 @@ for (const flows of counts.length ? counts : [1_000_000]) {
       if (window.__tableAt === null && document.getElementById("device-table")) window.__tableAt = performance.now();
     }).observe(document.body, { childList: true, subtree: true });
   });
-  const baseline = chromiumRssMb();
-  let peak = baseline;
-  const sampler = setInterval(() => { peak = Math.max(peak, chromiumRssMb()); }, 100);
+  const before = chromiumPssMb();
+  let peak = before;
+  const sampler = setInterval(() => { peak = Math.max(peak, chromiumPssMb()); }, 100);
   const t1 = Date.now();
   await page.setInputFiles("#file-input", file);
-  await page.waitForSelector("#device-table tbody tr", { timeout: 600_000 });
-  const browser = (Date.now() - t1) / 1000;
+  await page.waitForSelector("#device-table tbody tr", { timeout: 900_000 });
+  const browserS = (Date.now() - t1) / 1000;
   clearInterval(sampler);
+  peak = Math.max(peak, chromiumPssMb());
   // Tasks that ended before the results appeared are ingestion; the one that inserted the
   // results (and any after) are the rendering of the results.
   await page.waitForTimeout(500);
@@ -72,16 +112,35 @@ for (const flows of counts.length ? counts : [1_000_000]) {
   });
   // The table renders a window of rows; the heading counts them all.
   const devices = Number((await page.textContent("section.devices h2")).match(/\((\d+)\)/)[1]);
-  const rendered = await page.$$eval("#device-table tbody tr", (r) => r.length);
   await page.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  console.log(JSON.stringify({
-    flows, file_mb: Number(mb.toFixed(1)),
-    native_s: Number(native.toFixed(2)), native_mb_s: Number((mb / native).toFixed(1)), native_flows_s: Math.round(flows / native),
-    browser_s: Number(browser.toFixed(2)), browser_mb_s: Number((mb / browser).toFixed(1)), browser_flows_s: Math.round(flows / browser),
-    browser_vs_native: Number((native / browser).toFixed(2)),
-    devices, rendered_rows: rendered, longest_task_during_ingestion_ms: Math.round(ingestLongest), longest_task_rendering_results_ms: Math.round(renderLongest), chromium_rss_mb_before: Math.round(baseline),
-    chromium_rss_mb_peak: Math.round(peak),
-  }));
+  if (devices !== native.devices.length) throw new Error(`${file}: the page shows ${devices} devices, the CLI ${native.devices.length}`);
+  const r = {
+    ...run, file_mb: Number(mb.toFixed(1)), devices,
+    native_s: Number(nativeS.toFixed(2)), native_mb_s: Number((mb / nativeS).toFixed(1)),
+    browser_s: Number(browserS.toFixed(2)), browser_mb_s: Number((mb / browserS).toFixed(1)),
+    browser_flows_s: Math.round(run.flows / browserS), browser_vs_native: Number((nativeS / browserS).toFixed(2)),
+    longest_task_ingestion_ms: Math.round(ingestLongest), longest_task_rendering_ms: Math.round(renderLongest),
+    chromium_pss_mb_before: Math.round(before), chromium_pss_mb_peak: Math.round(peak),
+    load: os.loadavg().map((l) => l.toFixed(1)).join(" "),
+  };
+  console.log(JSON.stringify(r));
+  results.push(r);
 }
 await app.stop();
+
+const dist = path.join(ROOT, "dist");
+const bundle = fs.readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f))
+  .map((f) => [f, gzipKb(path.join(dist, f))]);
+const total = bundle.reduce((s, [, kb]) => s + kb, 0);
+
+const M = (n) => (n >= 1e6 ? `${n / 1e6} M` : String(n));
+console.log("\n| flows | shape (homes, devices) | format (file) | native | browser | browser / native | longest main-thread task: ingestion, results | Chromium PSS before → peak |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const r of results) {
+  console.log(`| ${M(r.flows)} | ${r.shape} (${r.homes}, ${r.devices.toLocaleString("en")}) | ${r.format.toUpperCase()} (${r.file_mb} MB) | ` +
+    `${r.native_s} s, ${r.native_mb_s} MB/s | ${r.browser_s} s, ${r.browser_mb_s} MB/s, ${Math.round(r.browser_flows_s / 1000)} k flows/s | ` +
+    `${r.browser_vs_native} | ${r.longest_task_ingestion_ms < 50 ? "none over 50 ms" : `${r.longest_task_ingestion_ms} ms`}, ${r.longest_task_rendering_ms} ms | ` +
+    `${r.chromium_pss_mb_before} → ${r.chromium_pss_mb_peak} MB |`);
+}
+console.log(`\nBundle, gzipped: ${bundle.map(([f, kb]) => `${f} ${kb.toFixed(0)} kB`).join(", ")}; ${(total / 1024).toFixed(2)} MB in all.`);
