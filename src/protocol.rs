@@ -10,8 +10,9 @@ use svcprint_flow::{DecodeOptions, FileSummary};
 
 /// Bytes per file slice sent to the worker (messages are copied, not transferred). Each
 /// slice costs a round trip through the browser's file reader and the worker's queue
-/// (tens of ms on a busy machine), so slices are large; copying one takes a few ms.
-pub const CHUNK_BYTES: usize = 8 << 20;
+/// (tens of ms on a busy machine), so slices are not small (1 MiB left the worker idle);
+/// 8 MiB made main-thread tasks of over 100 ms (the copies and their garbage) at 10 M flows.
+pub const CHUNK_BYTES: usize = 4 << 20;
 /// Slices sent ahead of the worker's acknowledgements.
 pub const IN_FLIGHT: usize = 3;
 

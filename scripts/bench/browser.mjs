@@ -1,7 +1,8 @@
 // In-browser ingestion benchmark: the release app in headless Chromium against the native
 // CLI on the same simulator file, as CSV and as IPFIX. Prints per run MB/s and flows/s of
 // both, the longest main-thread task during ingestion, the memory of the whole Chromium
-// process tree (PSS, so shared pages count once) before and at its peak, and the bundle size.
+// process tree (PSS, so shared pages count once) before and at its peak, the CPU time of
+// the Web Worker (the cost of ingestion whatever else the machine runs), and the bundle size.
 //   node scripts/bench/browser.mjs [FLOWS ...] [--formats csv,ipfix] [--fixed-homes N]
 // Default: 1000000 and 10000000 flows, both formats, two shapes per size:
 //   fleet  one home (14 devices) per 29,000 flows, i.e. a home's four weeks: the devices
@@ -58,6 +59,25 @@ function chromiumPssMb() {
   return kb / 1024;
 }
 
+// CPU seconds used so far by the Web Worker threads of our Chromium processes (the
+// ingestion's own cost, whatever else the machine runs).
+function workerCpuS() {
+  let ticks = 0;
+  for (const pid of chromiumPids()) {
+    let tids = [];
+    try { tids = fs.readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    for (const tid of tids) {
+      try {
+        const s = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        if (!s.slice(s.indexOf("(") + 1, s.lastIndexOf(")")).startsWith("DedicatedWorker")) continue;
+        const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch { /* thread ended */ }
+    }
+  }
+  return ticks / 100;
+}
+
 function gzipKb(file) {
   return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length / 1024;
 }
@@ -92,12 +112,14 @@ for (const run of runs) {
     }).observe(document.body, { childList: true, subtree: true });
   });
   const before = chromiumPssMb();
+  const cpu0 = workerCpuS();
   let peak = before;
   const sampler = setInterval(() => { peak = Math.max(peak, chromiumPssMb()); }, 100);
   const t1 = Date.now();
   await page.setInputFiles("#file-input", file);
   await page.waitForSelector("#device-table tbody tr", { timeout: 900_000 });
   const browserS = (Date.now() - t1) / 1000;
+  const workerS = workerCpuS() - cpu0;
   clearInterval(sampler);
   peak = Math.max(peak, chromiumPssMb());
   // Tasks that ended before the results appeared are ingestion; the one that inserted the
@@ -120,6 +142,7 @@ for (const run of runs) {
     native_s: Number(nativeS.toFixed(2)), native_mb_s: Number((mb / nativeS).toFixed(1)),
     browser_s: Number(browserS.toFixed(2)), browser_mb_s: Number((mb / browserS).toFixed(1)),
     browser_flows_s: Math.round(run.flows / browserS), browser_vs_native: Number((nativeS / browserS).toFixed(2)),
+    worker_cpu_s: Number(workerS.toFixed(2)),
     longest_task_ingestion_ms: Math.round(ingestLongest), longest_task_rendering_ms: Math.round(renderLongest),
     chromium_pss_mb_before: Math.round(before), chromium_pss_mb_peak: Math.round(peak),
     load: os.loadavg().map((l) => l.toFixed(1)).join(" "),
@@ -135,12 +158,12 @@ const bundle = fs.readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f))
 const total = bundle.reduce((s, [, kb]) => s + kb, 0);
 
 const M = (n) => (n >= 1e6 ? `${n / 1e6} M` : String(n));
-console.log("\n| flows | shape (homes, devices) | format (file) | native | browser | browser / native | longest main-thread task: ingestion, results | Chromium PSS before → peak |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("\n| flows | shape (homes, devices) | format (file) | native | browser | browser / native | worker CPU | longest main-thread task: ingestion, results | Chromium PSS before → peak |");
+console.log("|---|---|---|---|---|---|---|---|---|");
 for (const r of results) {
   console.log(`| ${M(r.flows)} | ${r.shape} (${r.homes}, ${r.devices.toLocaleString("en")}) | ${r.format.toUpperCase()} (${r.file_mb} MB) | ` +
     `${r.native_s} s, ${r.native_mb_s} MB/s | ${r.browser_s} s, ${r.browser_mb_s} MB/s, ${Math.round(r.browser_flows_s / 1000)} k flows/s | ` +
-    `${r.browser_vs_native} | ${r.longest_task_ingestion_ms < 50 ? "none over 50 ms" : `${r.longest_task_ingestion_ms} ms`}, ${r.longest_task_rendering_ms} ms | ` +
+    `${r.browser_vs_native} | ${r.worker_cpu_s} s | ${r.longest_task_ingestion_ms < 50 ? "none over 50 ms" : `${r.longest_task_ingestion_ms} ms`}, ${r.longest_task_rendering_ms} ms | ` +
     `${r.chromium_pss_mb_before} → ${r.chromium_pss_mb_peak} MB |`);
 }
 console.log(`\nBundle, gzipped: ${bundle.map(([f, kb]) => `${f} ${kb.toFixed(0)} kB`).join(", ")}; ${(total / 1024).toFixed(2)} MB in all.`);
