@@ -227,6 +227,20 @@ pub enum Action {
     Exported(Option<String>),
 }
 
+impl Action {
+    /// What a parameter change from the panel becomes: [`Action::SetConfig`] when every
+    /// value is valid (the app then sends it to the worker), else
+    /// [`Action::ConfigRejected`] with the first problem, and the values in force stay.
+    pub fn configure(config: Config) -> Action {
+        match config.validate() {
+            Ok(()) => Action::SetConfig(config),
+            Err(e) => Action::ConfigRejected {
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
 impl AppState {
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -543,6 +557,25 @@ mod tests {
         assert_eq!(s.config_error.as_deref(), Some("tau must be in [0, 1]"));
         s.apply(Action::SetConfig(Config::default()));
         assert_eq!(s.config_error, None);
+    }
+
+    #[test]
+    fn an_invalid_parameter_is_rejected_with_its_message_and_a_valid_one_applies() {
+        let bad = Config {
+            tau: 1.5,
+            ..Config::default()
+        };
+        assert_eq!(
+            Action::configure(bad),
+            Action::ConfigRejected {
+                message: "tau must be between 0 and 1 (got 1.5)".into()
+            }
+        );
+        let good = Config {
+            tau: 0.5,
+            ..Config::default()
+        };
+        assert_eq!(Action::configure(good.clone()), Action::SetConfig(good));
     }
 
     #[test]

@@ -306,15 +306,14 @@ pub fn app() -> Html {
     let on_config = {
         let driver = driver.clone();
         let dispatcher = store.dispatcher();
-        Callback::from(move |config: Config| match config.validate() {
+        Callback::from(move |config: Config| {
             // Refused values never reach the worker; the fields keep the values in force.
-            Err(e) => dispatcher.dispatch(Action::ConfigRejected {
-                message: e.to_string(),
-            }),
-            Ok(()) => {
-                dispatcher.dispatch(Action::SetConfig(config.clone()));
+            let action = Action::configure(config);
+            if let Action::SetConfig(config) = &action {
+                let config = config.clone();
                 driver.borrow().bridge.send(ToWorker::Configure { config });
             }
+            dispatcher.dispatch(action);
         })
     };
 
