@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every svcprint test: formatting and lints, the purity check of the core crates,
+# the component tests (Yew components in a real DOM, wasm-bindgen-test in headless Chromium),
 # native unit/integration/corpus tests, the release build of the app (wasm-opt included)
 # and the end-to-end tests in headless Chromium. Installs what is missing first
 # (scripts/setup.sh --browser); a quick no-op when all is present.
@@ -25,6 +26,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo clippy (the web app for wasm32)"
 cargo clippy --target wasm32-unknown-unknown -p svcprint-web --locked -- -D warnings
+
+step "component tests in headless Chromium (wasm-bindgen-test, tests/components.rs)"
+"$ROOT/scripts/component-tests.sh"
 
 step "cargo test (native: unit, property, corpus)"
 cargo test --workspace --locked

@@ -1,0 +1,803 @@
+//! Component tests in a real browser: each mounts a Yew component of the app into a fresh
+//! `<div>` of the test page, drives it through DOM events and reads the DOM it produced.
+//! Run by `scripts/test.sh` (wasm-bindgen-test-runner with Debian's headless Chromium):
+//!
+//! ```text
+//! CHROMEDRIVER=/usr/bin/chromedriver \
+//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+//!   cargo test --target wasm32-unknown-unknown -p svcprint-web --test components
+//! ```
+//!
+//! Chromium's flags (headless, no sandbox, no network of its own) are in `webdriver.json`.
+//! A native `cargo test` compiles this file to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use svcprint_engine::{Config, DeviceSummary, Labels, ServiceStat};
+use svcprint_flow::{DiagKind, Diagnostic, Diagnostics, FileSummary};
+use svcprint_web::analysis::DeviceFingerprints;
+use svcprint_web::charts::Chart;
+use svcprint_web::components::chart::{ChartView, ChartViewProps};
+use svcprint_web::components::device_table::{DeviceTable, DeviceTableProps};
+use svcprint_web::components::diagnostics::{Diagnostics as DiagnosticsPanel, DiagnosticsProps};
+use svcprint_web::components::labels::LabelImport;
+use svcprint_web::components::params::ParamsPanel;
+use svcprint_web::protocol::DeviceLabel;
+use svcprint_web::state::{Action, AppState, FileState, LabelFile};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+use yew::{AppHandle, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---------------------------------------------------------------------------------------
+// Harness
+
+/// A component mounted into its own `<div>`; unmounted and removed on drop.
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<AppHandle<C>>,
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).unwrap()
+    }
+
+    /// The one element matching `selector` (panics naming it when there is none).
+    fn get(&self, selector: &str) -> Element {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no element matches {selector:?}"))
+    }
+
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self.root.query_selector_all(selector).unwrap();
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+            .collect()
+    }
+
+    /// The text of every element matching `selector`, in document order.
+    fn texts(&self, selector: &str) -> Vec<String> {
+        self.all(selector).iter().map(text).collect()
+    }
+
+    fn text(&self, selector: &str) -> String {
+        text(&self.get(selector))
+    }
+
+    /// Clicks the element matching `selector` and lets Yew render.
+    async fn click(&self, selector: &str) {
+        self.get(selector)
+            .dyn_into::<HtmlElement>()
+            .unwrap()
+            .click();
+        yew::scheduler::flush().await;
+    }
+
+    /// Types `value` into the input matching `selector` (an `input` event) and renders.
+    async fn type_into(&self, selector: &str, value: &str) {
+        let input: HtmlInputElement = self.get(selector).dyn_into().unwrap();
+        input.set_value(value);
+        fire(&input, "input");
+        yew::scheduler::flush().await;
+    }
+
+    /// Sets `value` on the input or select matching `selector`, fires `change`, renders.
+    async fn change(&self, selector: &str, value: &str) {
+        let el = self.get(selector);
+        if let Some(select) = el.dyn_ref::<HtmlSelectElement>() {
+            select.set_value(value);
+        } else {
+            el.dyn_ref::<HtmlInputElement>().unwrap().set_value(value);
+        }
+        fire(&el, "change");
+        yew::scheduler::flush().await;
+    }
+}
+
+/// Mounts `C` with `props` into a new `<div>` at the end of the body and renders it.
+async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let handle = Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    Mounted {
+        root,
+        handle: Some(handle),
+    }
+}
+
+fn text(el: &Element) -> String {
+    el.text_content().unwrap_or_default()
+}
+
+/// A bubbling DOM event of type `kind` on `target` (Yew listens at the root).
+fn fire(target: &Element, kind: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+/// Waits (rendering in between) until `done` holds; fails after about two seconds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        yew::scheduler::flush().await;
+        if done() {
+            return;
+        }
+        gloo::timers::future::TimeoutFuture::new(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Device table
+
+fn device(key: &str, flows: u64, services: &[&str]) -> DeviceSummary {
+    DeviceSummary {
+        key: key.into(),
+        flows,
+        active_bins: flows / 10,
+        // 2024-03-01 10:00 and 2024-03-02 12:30 UTC.
+        first_ms: 1_709_287_200_000,
+        last_ms: 1_709_382_600_000,
+        services: services
+            .iter()
+            .map(|s| ServiceStat {
+                service: (*s).into(),
+                prevalence: 0.5,
+                flows: 1,
+            })
+            .collect(),
+    }
+}
+
+fn label(key: &str, name: &str, kind: &str) -> (String, DeviceLabel) {
+    (
+        key.into(),
+        DeviceLabel {
+            key: key.into(),
+            name: name.into(),
+            kind: kind.into(),
+        },
+    )
+}
+
+/// Three devices: a labelled camera with fingerprints, a labelled printer, an unlabelled one.
+fn three_devices(on_select: Callback<String>) -> DeviceTableProps {
+    let fingerprints = BTreeMap::from([(
+        "192.168.1.10".to_string(),
+        DeviceFingerprints {
+            key: "192.168.1.10".into(),
+            exports: 3,
+            unstable: 1,
+            median_bins: Some(20.0),
+            median_hours: Some(26.4),
+            recurrence: Some(0.5),
+            behaviours: 2,
+            pending_bins: None,
+        },
+    )]);
+    DeviceTableProps {
+        devices: Rc::new(vec![
+            device(
+                "192.168.1.10",
+                500,
+                &["TCP/443", "UDP/123", "UDP/53", "TCP/80"],
+            ),
+            device("192.168.1.2", 40, &["TCP/631"]),
+            device("192.168.1.30", 7000, &["UDP/1900", "UDP/5353"]),
+        ]),
+        labels: Rc::new(BTreeMap::from([
+            label("192.168.1.10", "Front door cam", "camera"),
+            label("192.168.1.2", "Office printer", "printer"),
+        ])),
+        fingerprints: Rc::new(fingerprints),
+        selected: Some("192.168.1.2".into()),
+        on_select,
+    }
+}
+
+fn row_keys<C: BaseComponent>(m: &Mounted<C>) -> Vec<String> {
+    m.all("#device-table tbody tr")
+        .iter()
+        .map(|tr| tr.get_attribute("data-key").unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn device_table_renders_one_row_per_device_with_its_cells() {
+    let chosen = Rc::new(RefCell::new(Vec::<String>::new()));
+    let on_select = {
+        let chosen = chosen.clone();
+        Callback::from(move |k: String| chosen.borrow_mut().push(k))
+    };
+    let m = mount::<DeviceTable>(three_devices(on_select)).await;
+
+    assert_eq!(m.text("#devices-heading"), "Devices (3)");
+    assert_eq!(m.text("#device-count"), "Showing 3 of 3 devices");
+    // Engine order: IPs numerically, so .2 before .10 before .30.
+    assert_eq!(
+        row_keys(&m),
+        ["192.168.1.2", "192.168.1.10", "192.168.1.30"]
+    );
+    let cam = "#device-table tr[data-key='192.168.1.10']";
+    let cell = |class: &str| m.text(&format!("{cam} td.{class}"));
+    assert_eq!(cell("key"), "192.168.1.10");
+    assert_eq!(cell("name"), "Front door cam");
+    assert_eq!(cell("kind"), "camera");
+    assert_eq!(cell("flows"), "500");
+    assert_eq!(cell("active"), "50");
+    assert_eq!(cell("first"), "2024-03-01 10:00");
+    assert_eq!(cell("last"), "2024-03-02 12:30");
+    assert_eq!(cell("nservices"), "4");
+    assert_eq!(cell("exports"), "3 (1)");
+    assert_eq!(cell("convergence"), "26");
+    assert_eq!(cell("recurrence"), "50%");
+    assert_eq!(cell("top"), "TCP/443, UDP/123, UDP/53");
+    // No fingerprints: dashes, no label: empty cells.
+    let other = "#device-table tr[data-key='192.168.1.30']";
+    assert_eq!(m.text(&format!("{other} td.name")), "");
+    assert_eq!(m.text(&format!("{other} td.convergence")), "–");
+    assert_eq!(m.text(&format!("{other} td.recurrence")), "–");
+
+    // The selected device is marked; a click on a key selects that device.
+    assert_eq!(
+        m.all("#device-table tr[aria-selected='true']")
+            .iter()
+            .map(|tr| tr.get_attribute("data-key").unwrap())
+            .collect::<Vec<_>>(),
+        ["192.168.1.2"]
+    );
+    m.click(&format!("{other} td.key button")).await;
+    assert_eq!(*chosen.borrow(), ["192.168.1.30"]);
+    // Every column has a sort button; only the device column is sorted at first.
+    assert_eq!(m.all("#device-table thead th button.sort").len(), 12);
+    assert_eq!(
+        m.all("#device-table thead th")
+            .iter()
+            .map(|th| th.get_attribute("aria-sort").unwrap())
+            .filter(|a| a != "none")
+            .collect::<Vec<_>>(),
+        ["ascending"]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn device_table_header_clicks_sort_the_rows_and_set_aria_sort() {
+    let m = mount::<DeviceTable>(three_devices(Callback::noop())).await;
+    let th = |column: &str| format!("#device-table th[data-column='{column}']");
+    let aria = |column: &str| m.get(&th(column)).get_attribute("aria-sort").unwrap();
+
+    // Numbers sort largest first on the first click.
+    m.click(&format!("{} button", th("flows"))).await;
+    assert_eq!(
+        row_keys(&m),
+        ["192.168.1.30", "192.168.1.10", "192.168.1.2"]
+    );
+    assert_eq!(aria("flows"), "descending");
+    assert_eq!(aria("key"), "none");
+    assert_eq!(m.text(&th("flows")), "flows ▼");
+
+    // The same header again flips the order.
+    m.click(&format!("{} button", th("flows"))).await;
+    assert_eq!(
+        row_keys(&m),
+        ["192.168.1.2", "192.168.1.10", "192.168.1.30"]
+    );
+    assert_eq!(aria("flows"), "ascending");
+    assert_eq!(m.text(&th("flows")), "flows ▲");
+
+    // Text sorts A to Z, and devices without a name come last.
+    m.click(&format!("{} button", th("name"))).await;
+    assert_eq!(
+        row_keys(&m),
+        ["192.168.1.10", "192.168.1.2", "192.168.1.30"]
+    );
+    assert_eq!(aria("name"), "ascending");
+    assert_eq!(aria("flows"), "none");
+}
+
+#[wasm_bindgen_test]
+async fn device_table_filter_narrows_the_rows_by_text_and_by_label() {
+    let m = mount::<DeviceTable>(three_devices(Callback::noop())).await;
+
+    // A service of one device.
+    m.type_into("#device-filter", "udp/5353").await;
+    assert_eq!(row_keys(&m), ["192.168.1.30"]);
+    assert_eq!(
+        m.text("#device-count"),
+        "Showing 1 of 1 matching devices (3 in all)"
+    );
+    assert!(m.find("#no-match").is_none());
+
+    // A type, case-insensitively.
+    m.type_into("#device-filter", "PRINTER").await;
+    assert_eq!(row_keys(&m), ["192.168.1.2"]);
+
+    // Nothing matches: an empty body and a notice.
+    m.type_into("#device-filter", "thermostat").await;
+    assert!(row_keys(&m).is_empty());
+    assert_eq!(m.text("#no-match"), "No device matches this filter.");
+
+    // Cleared, then by label.
+    m.type_into("#device-filter", "").await;
+    assert_eq!(row_keys(&m).len(), 3);
+    m.change("#device-show", "unlabelled").await;
+    assert_eq!(row_keys(&m), ["192.168.1.30"]);
+    m.change("#device-show", "labelled").await;
+    assert_eq!(row_keys(&m), ["192.168.1.2", "192.168.1.10"]);
+    // Text and label filters combine.
+    m.type_into("#device-filter", "192.168.1.1").await;
+    assert_eq!(row_keys(&m), ["192.168.1.10"]);
+}
+
+#[wasm_bindgen_test]
+async fn device_table_shows_fifty_rows_then_pages_with_show_more_and_show_all() {
+    let devices: Vec<DeviceSummary> = (1..=120)
+        .map(|i| device(&format!("10.0.0.{i}"), i, &["TCP/443"]))
+        .collect();
+    let m = mount::<DeviceTable>(DeviceTableProps {
+        devices: Rc::new(devices),
+        labels: Rc::default(),
+        fingerprints: Rc::default(),
+        selected: None,
+        on_select: Callback::noop(),
+    })
+    .await;
+
+    let keys = row_keys(&m);
+    assert_eq!(keys.len(), 50);
+    assert_eq!(keys.first().unwrap(), "10.0.0.1");
+    assert_eq!(keys.last().unwrap(), "10.0.0.50");
+    assert_eq!(m.text("#device-count"), "Showing 50 of 120 devices");
+    assert_eq!(m.text("#show-more"), "Show 50 more");
+    assert_eq!(m.text("#show-all"), "Show all 120");
+
+    m.click("#show-more").await;
+    assert_eq!(row_keys(&m).len(), 100);
+    assert_eq!(m.text("#device-count"), "Showing 100 of 120 devices");
+    assert_eq!(m.text("#show-more"), "Show 20 more");
+
+    m.click("#show-all").await;
+    let keys = row_keys(&m);
+    assert_eq!(keys.len(), 120);
+    assert_eq!(keys.last().unwrap(), "10.0.0.120");
+    assert!(m.find("#show-more").is_none());
+    assert!(m.find("#show-all").is_none());
+
+    // A new filter starts again at one page.
+    m.type_into("#device-filter", "10.0.0.").await;
+    assert_eq!(row_keys(&m).len(), 50);
+}
+
+// ---------------------------------------------------------------------------------------
+// Diagnostics
+
+fn diagnostic(file: &str, line: u64, column: &str, message: &str) -> Diagnostic {
+    Diagnostic {
+        file: file.into(),
+        line: Some(line),
+        column: Some(column.into()),
+        offset: None,
+        kind: DiagKind::BadValue,
+        message: message.into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn diagnostics_show_file_names_and_problems_as_text_never_as_markup() {
+    let evil = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">.csv";
+    let mut diagnostics = Diagnostics::with_cap(2);
+    diagnostics.push(diagnostic(evil, 7, "3", "bad port \"<b>99999</b>\""));
+    diagnostics.push(diagnostic(evil, 9, "src_ip", "not an address: <i>x</i>"));
+    diagnostics.push(diagnostic(evil, 12, "3", "kept only as a count"));
+    let files = vec![
+        FileState {
+            name: evil.into(),
+            size: 100,
+            bytes_done: 100,
+            summary: Some(FileSummary {
+                name: evil.into(),
+                format: "csv-ipfix".into(),
+                bytes_in: 100,
+                records: 41,
+                diagnostics,
+            }),
+        },
+        // Still reading: not listed yet.
+        FileState {
+            name: "later.csv".into(),
+            size: 100,
+            bytes_done: 10,
+            summary: None,
+        },
+    ];
+    let m = mount::<DiagnosticsPanel>(DiagnosticsProps {
+        files,
+        on_map: Callback::noop(),
+    })
+    .await;
+
+    assert_eq!(m.all("#files li.file").len(), 1);
+    assert_eq!(m.text("#files li.file .name"), evil);
+    assert!(m
+        .text("#files li.file")
+        .contains(" — csv-ipfix · 41 records · 3 problems"));
+    assert_eq!(
+        m.texts("#files ul.diagnostics li"),
+        [
+            format!("{evil}:7 column 3: bad_value: bad port \"<b>99999</b>\""),
+            format!("{evil}:9 column src_ip: bad_value: not an address: <i>x</i>"),
+        ]
+    );
+    assert_eq!(m.text("#files p.more"), "… and 1 more");
+    // The markup in the names and messages is text: no element was made from it.
+    for tag in ["script", "img", "b", "i"] {
+        assert!(m.find(tag).is_none(), "a <{tag}> element was created");
+    }
+    let pwned = js_sys::Reflect::get(&gloo::utils::window(), &"__pwned".into()).unwrap();
+    assert!(pwned.is_undefined());
+    // The file had records: no column mapping offered.
+    assert!(m.find("button.map-columns").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn diagnostics_offer_the_column_mapping_for_a_header_not_understood() {
+    let mut diagnostics = Diagnostics::with_cap(10);
+    diagnostics.push(Diagnostic {
+        file: "router.csv".into(),
+        line: Some(1),
+        column: None,
+        offset: None,
+        kind: DiagKind::MissingColumn,
+        message: "no source address column".into(),
+    });
+    let files = vec![
+        FileState {
+            name: "fine.csv".into(),
+            size: 1,
+            bytes_done: 1,
+            summary: Some(FileSummary {
+                name: "fine.csv".into(),
+                format: "csv-ipfix".into(),
+                bytes_in: 1,
+                records: 5,
+                diagnostics: Diagnostics::with_cap(10),
+            }),
+        },
+        FileState {
+            name: "router.csv".into(),
+            size: 1,
+            bytes_done: 1,
+            summary: Some(FileSummary {
+                name: "router.csv".into(),
+                format: "csv".into(),
+                bytes_in: 1,
+                records: 0,
+                diagnostics,
+            }),
+        },
+    ];
+    let mapped = Rc::new(RefCell::new(Vec::new()));
+    let on_map = {
+        let mapped = mapped.clone();
+        Callback::from(move |i: u32| mapped.borrow_mut().push(i))
+    };
+    let m = mount::<DiagnosticsPanel>(DiagnosticsProps { files, on_map }).await;
+    assert_eq!(m.texts("#files li.file .name"), ["fine.csv", "router.csv"]);
+    assert_eq!(m.all("#files li.has-problems").len(), 1);
+    assert_eq!(
+        m.texts("#files ul.diagnostics li"),
+        ["router.csv:1: missing_column: no source address column"]
+    );
+    assert_eq!(m.all("button.map-columns").len(), 1);
+    m.click("button.map-columns").await;
+    assert_eq!(*mapped.borrow(), [1]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Parameters panel, wired as the app wires it: the panel's change goes through
+// `Action::configure` into the app reducer, whose config and error the panel shows.
+
+#[derive(Properties, PartialEq)]
+struct ParamsHarnessProps {
+    /// Every action the panel's changes became.
+    actions: Callback<Action>,
+}
+
+#[function_component(ParamsHarness)]
+fn params_harness(props: &ParamsHarnessProps) -> Html {
+    let state = use_state(AppState::default);
+    let on_change = {
+        let (state, actions) = (state.clone(), props.actions.clone());
+        Callback::from(move |config: Config| {
+            let action = Action::configure(config);
+            actions.emit(action.clone());
+            let mut next = (*state).clone();
+            next.apply(action);
+            state.set(next);
+        })
+    };
+    html! {
+        <ParamsPanel config={state.config.clone()} error={state.config_error.clone()}
+            on_change={on_change} on_forget_mappings={Callback::noop()} />
+    }
+}
+
+fn value<C: BaseComponent>(m: &Mounted<C>, selector: &str) -> String {
+    m.get(selector)
+        .dyn_into::<HtmlInputElement>()
+        .unwrap()
+        .value()
+}
+
+#[wasm_bindgen_test]
+async fn params_panel_rejects_an_invalid_value_with_a_message_and_applies_a_valid_one() {
+    let actions = Rc::new(RefCell::new(Vec::<Action>::new()));
+    let record = {
+        let actions = actions.clone();
+        Callback::from(move |a: Action| actions.borrow_mut().push(a))
+    };
+    let m = mount::<ParamsHarness>(ParamsHarnessProps { actions: record }).await;
+    let defaults = Config::default();
+    assert_eq!(value(&m, "#param-tau"), defaults.tau.to_string());
+    assert_eq!(
+        value(&m, "#param-granularity"),
+        defaults.granularity.to_string()
+    );
+    assert!(m.find("#param-error").is_none());
+
+    // Out of range: refused with the reason, shown as an alert.
+    m.change("#param-tau", "1.5").await;
+    assert_eq!(
+        m.text("#param-error"),
+        "tau must be between 0 and 1 (got 1.5)"
+    );
+    assert_eq!(
+        m.get("#param-error").get_attribute("role").as_deref(),
+        Some("alert")
+    );
+    assert!(matches!(
+        actions.borrow().last(),
+        Some(Action::ConfigRejected { .. })
+    ));
+
+    // Not a number: nothing is sent at all.
+    let sent = actions.borrow().len();
+    m.change("#param-granularity", "many").await;
+    assert_eq!(actions.borrow().len(), sent);
+
+    // A valid value clears the message and is what the panel shows from then on.
+    m.change("#param-tau", "0.25").await;
+    assert!(m.find("#param-error").is_none());
+    match actions.borrow().last() {
+        Some(Action::SetConfig(c)) => {
+            assert_eq!(c.tau, 0.25);
+            assert_eq!(c.granularity, defaults.granularity);
+        }
+        other => panic!("expected SetConfig, got {other:?}"),
+    }
+    assert_eq!(value(&m, "#param-tau"), "0.25");
+
+    // max_bins below min_bins is refused too; Reset restores the defaults.
+    m.change("#param-max_bins", "10").await;
+    assert_eq!(
+        m.text("#param-error"),
+        format!(
+            "min_bins ({}) must not exceed max_bins (10)",
+            defaults.min_bins
+        )
+    );
+    assert!(matches!(
+        actions.borrow().last(),
+        Some(Action::ConfigRejected { .. })
+    ));
+    m.click("#param-reset").await;
+    assert!(m.find("#param-error").is_none());
+    assert_eq!(value(&m, "#param-tau"), defaults.tau.to_string());
+}
+
+// ---------------------------------------------------------------------------------------
+// Label import, wired as the app wires it: the file's text is parsed by the engine's
+// label reader (what the worker does) and the result comes back as the label file.
+
+#[function_component(LabelHarness)]
+fn label_harness() -> Html {
+    let label_file = use_state(|| None::<LabelFile>);
+    let on_labels = {
+        let label_file = label_file.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            let (labels, errors) = Labels::parse(&text);
+            label_file.set(Some(LabelFile {
+                name,
+                count: labels.len(),
+                errors: errors.iter().map(ToString::to_string).collect(),
+            }));
+        })
+    };
+    html! { <LabelImport label_file={(*label_file).clone()} on_labels={on_labels} /> }
+}
+
+/// Puts a file named `name` with `text` into the file input (as a user's pick would).
+fn choose_file(input: &HtmlInputElement, name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    input.set_files(transfer.files().as_ref());
+}
+
+#[wasm_bindgen_test]
+async fn label_import_reads_the_chosen_file_and_lists_bad_lines_by_number() {
+    let m = mount::<LabelHarness>(()).await;
+    assert!(m.find("#label-status").is_none());
+    let input: HtmlInputElement = m.get("#label-input").dyn_into().unwrap();
+    assert_eq!(input.type_(), "file");
+    choose_file(
+        &input,
+        "home.txt",
+        "# my devices\n\
+         00:11:22:33:44:55 doorcam camera\n\
+         not a device line\n\
+         \n\
+         00:11:22:33:44:66 plug\n\
+         00:11:22:33:44:55 again\n\
+         192.168.1.7 <b>tv</b>\n",
+    );
+    fire(&input, "change");
+    until("the label status", || m.find("#label-status").is_some()).await;
+
+    assert_eq!(
+        m.text("#label-status"),
+        "home.txt: 3 devices labelled, 2 lines skipped"
+    );
+    assert_eq!(
+        m.texts("#labels ul.diagnostics li"),
+        [
+            "line 3: no MAC or IP address in \"not a device line\"",
+            "line 6: 00:11:22:33:44:55 was already labelled on line 2",
+        ]
+    );
+    // The input is emptied so that the same file can be chosen again.
+    assert_eq!(input.value(), "");
+    assert!(m.find("#labels b").is_none());
+}
+
+// ---------------------------------------------------------------------------------------
+// Chart with its downloads
+
+/// Replaces the page's download mechanism (an object URL clicked through a temporary
+/// `<a download>`) with a recorder, so the tests can read what would be saved.
+fn record_downloads() {
+    js_sys::eval(
+        r#"
+        if (!window.__downloads) {
+          const blobs = new Map();
+          const create = URL.createObjectURL.bind(URL);
+          URL.createObjectURL = (b) => { const u = create(b); blobs.set(u, b); return u; };
+          HTMLAnchorElement.prototype.click = function () {
+            window.__downloads.push({ name: this.download, href: this.href, blob: blobs.get(this.href) ?? null });
+          };
+        }
+        window.__downloads = [];
+        "#,
+    )
+    .unwrap();
+}
+
+/// The recorded downloads as (file name, href, blob if any).
+fn downloads() -> Vec<(String, String, Option<web_sys::Blob>)> {
+    let list: js_sys::Array = js_sys::Reflect::get(&gloo::utils::window(), &"__downloads".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    list.iter()
+        .map(|d| {
+            let get = |k: &str| js_sys::Reflect::get(&d, &k.into()).unwrap();
+            (
+                get("name").as_string().unwrap(),
+                get("href").as_string().unwrap(),
+                get("blob").dyn_into::<web_sys::Blob>().ok(),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn chart_view_draws_on_its_canvas_and_downloads_svg_and_png() {
+    record_downloads();
+    let chart = Chart::Prevalence {
+        services: vec![
+            ServiceStat {
+                service: "TCP/8883".into(),
+                prevalence: 0.9,
+                flows: 40,
+            },
+            ServiceStat {
+                service: "UDP/123".into(),
+                prevalence: 0.25,
+                flows: 6,
+            },
+        ],
+        title: "192.168.1.10".into(),
+    };
+    let (width, height) = chart.size();
+    let m = mount::<ChartView>(ChartViewProps {
+        chart: Rc::new(chart),
+        id: "test-chart".into(),
+        stem: "services-192-168-1-10".into(),
+        label: "Prevalence of the services of 192.168.1.10".into(),
+        wide: false,
+    })
+    .await;
+
+    let canvas: HtmlCanvasElement = m.get("canvas#test-chart").dyn_into().unwrap();
+    assert_eq!((canvas.width(), canvas.height()), (width, height));
+    assert_eq!(
+        canvas.get_attribute("aria-label").as_deref(),
+        Some("Prevalence of the services of 192.168.1.10")
+    );
+    // Something was drawn: the canvas differs from a blank one of its size.
+    let blank: HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    blank.set_width(width);
+    blank.set_height(height);
+    assert_ne!(canvas.to_data_url().unwrap(), blank.to_data_url().unwrap());
+
+    m.click("#test-chart-svg").await;
+    m.click("#test-chart-png").await;
+    let saved = downloads();
+    assert_eq!(saved.len(), 2);
+
+    let (name, href, blob) = &saved[0];
+    assert_eq!(name, "services-192-168-1-10.svg");
+    assert!(href.starts_with("blob:"), "{href}");
+    let blob = blob.as_ref().expect("the SVG is a Blob");
+    assert_eq!(blob.type_(), "image/svg+xml");
+    let svg = JsFuture::from(blob.text())
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(80)]);
+    assert!(
+        svg.contains(&format!("width=\"{width}\"")),
+        "size in the SVG"
+    );
+    for label in ["TCP/8883", "UDP/123", "192.168.1.10"] {
+        assert!(svg.contains(label), "{label} missing from the SVG");
+    }
+    // The object URL is released once the download started.
+    assert!(gloo::utils::document()
+        .query_selector("a[download]")
+        .unwrap()
+        .is_none());
+
+    let (name, href, blob) = &saved[1];
+    assert_eq!(name, "services-192-168-1-10.png");
+    assert!(blob.is_none());
+    assert_eq!(href, &canvas.to_data_url().unwrap());
+    assert!(href.starts_with("data:image/png;base64,"));
+}
