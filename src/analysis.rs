@@ -47,6 +47,17 @@ pub struct Analysis {
 
 /// Everything the views show, for `cfg` (validated by the caller) and `labels`.
 pub fn analyse(aggregates: &Aggregates, labels: &Labels, cfg: &Config) -> Analysis {
+    analyse_with(aggregates, labels, cfg, None)
+}
+
+/// [`analyse`], identifying against an imported library (its name and value) when one is
+/// given, else against the library of the labelled devices.
+pub fn analyse_with(
+    aggregates: &Aggregates,
+    labels: &Labels,
+    cfg: &Config,
+    library: Option<(&str, &Library)>,
+) -> Analysis {
     let act = activity(aggregates, cfg);
     let devices = summarize(&act);
     let tau_recur = cfg.effective_tau_recur();
@@ -70,8 +81,14 @@ pub fn analyse(aggregates: &Aggregates, labels: &Labels, cfg: &Config) -> Analys
         })
         .collect();
     let evaluation = (!labels.is_empty()).then(|| evaluate(&act, labels, cfg));
-    let identification = (!labels.is_empty())
-        .then(|| identify_devices(&act, &ex, &library_of(&act, &ex, labels, cfg), cfg));
+    let identification = match library {
+        Some((name, lib)) => Some(Identification {
+            imported: Some(name.to_string()),
+            ..identify_devices(&act, &ex, lib, cfg)
+        }),
+        None => (!labels.is_empty())
+            .then(|| identify_devices(&act, &ex, &library_of(&act, &ex, labels, cfg), cfg)),
+    };
     Analysis {
         devices,
         fingerprints,
@@ -92,6 +109,8 @@ pub enum ExportKind {
     Devices,
     /// The RFC 8520 MUD draft (M12) of one device, from its stable Service List.
     Mud { device: String },
+    /// The labels in force (imported and inline) as a label file, `mac,name,type`.
+    Labels,
 }
 
 /// A file to download.
@@ -185,6 +204,11 @@ pub fn export(
                 text,
             })
         }
+        ExportKind::Labels => Ok(Download {
+            name: "svcprint-labels.csv".into(),
+            mime: "text/csv".into(),
+            text: crate::labelling::labels_csv(&crate::labelling::label_list(labels)),
+        }),
         ExportKind::Mud { device } => {
             let key: DeviceKey = device.parse().map_err(|e| format!("{device}: {e}"))?;
             let ex = exports(&act, cfg);
@@ -299,6 +323,47 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["G2", "G4", "G8", "SL", "SP"]
         );
+    }
+
+    #[test]
+    fn an_imported_library_is_used_for_identification_even_without_labels() {
+        let aggregates = demo_aggregates();
+        let cfg = Config::default();
+        let (labels, _) = Labels::parse(&labels_csv(
+            &Simulator::new(SimConfig::default()).devices(),
+            1,
+        ));
+        let act = activity(&aggregates, &cfg);
+        let ex = exports(&act, &cfg);
+        let lib = Library::build(&act, &ex, &labels, &cfg, false);
+        let text = serde_json::to_string(&lib).expect("json");
+        let back: Library = serde_json::from_str(&text).expect("reads back");
+        // Without labels: no evaluation, but identification against the imported library,
+        // the same answers as with the library built from the labels.
+        let a = analyse_with(
+            &aggregates,
+            &Labels::default(),
+            &cfg,
+            Some(("lib.json", &back)),
+        );
+        assert!(a.evaluation.is_none());
+        let id = a.identification.expect("identified against the library");
+        assert_eq!(id.imported.as_deref(), Some("lib.json"));
+        let built = analyse(&aggregates, &labels, &cfg)
+            .identification
+            .expect("labelled");
+        assert_eq!(built.imported, None);
+        assert_eq!(id.devices, built.devices);
+        assert_eq!((id.library, id.labels), (built.library, built.labels));
+        // The labels export is the label file of the labels in force.
+        let csv = export(&aggregates, &labels, &cfg, &ExportKind::Labels).expect("csv");
+        assert_eq!(csv.name, "svcprint-labels.csv");
+        assert!(
+            csv.text.starts_with("mac,name,type\n02:10:00:00:00:01,"),
+            "{}",
+            csv.text
+        );
+        assert_eq!(Labels::parse(&csv.text), (labels, vec![]));
     }
 
     #[test]

@@ -86,6 +86,9 @@ pub struct Identification {
     pub representation: String,
     pub rho: f64,
     pub devices: Vec<DeviceIdentity>,
+    /// The imported library's file name; None when the library is built from the labels.
+    #[serde(default)]
+    pub imported: Option<String>,
 }
 
 /// The library `svcprint library --labels` builds: every export of the labelled devices.
@@ -140,6 +143,7 @@ pub fn identify_devices(
         representation: cfg.representation.label(cfg.granularity),
         rho: cfg.rho,
         devices,
+        imported: None,
     }
 }
 

@@ -3,17 +3,23 @@
 //!
 //! Native (testable with plain `cargo test`): [`protocol`] (worker messages),
 //! [`ingest`] (what the worker does with file bytes), [`analysis`] and [`compare`] (what the
-//! views show, from the engine), [`state`] (the app reducer),
+//! views show, from the engine), [`state`] (the app reducer), [`labelling`] (imported and inline labels, an imported
+//! library), [`saved`] (what "Save in this browser" stores), [`coalesce`] (slider
+//! recomputes), [`rate`] (flows/s and time left),
 //! [`charts`] (plotters drawings over any backend). Browser only: `components`,
 //! `worker`, `reader`.
 
 pub mod analysis;
 pub mod charts;
+pub mod coalesce;
 pub mod compare;
 pub mod detail;
 pub mod ingest;
+pub mod labelling;
 pub mod mapping;
 pub mod protocol;
+pub mod rate;
+pub mod saved;
 pub mod state;
 pub mod table;
 

@@ -100,8 +100,20 @@ pub enum ToWorker {
     /// New parameters for the kept results (those that shape aggregation, such as the bin
     /// width, apply from the next run).
     Configure { config: Config },
-    /// A label file's text (replaces the current labels).
+    /// A label file's text (replaces the imported labels; inline labels stay on top).
     Labels { name: String, text: String },
+    /// The labels given in the device table (replaces them all; inline wins over imported).
+    InlineLabels { labels: Vec<DeviceLabel> },
+    /// A library JSON (as `svcprint library` writes it) to identify against. With
+    /// `adopt`, its parameters become those in force, as `svcprint identify --library` uses
+    /// them (a restored library keeps the restored parameters).
+    Library {
+        name: String,
+        text: String,
+        adopt: bool,
+    },
+    /// Identify against the library built from the labelled devices again.
+    DropLibrary,
     /// Make a download from the kept results.
     Export { kind: ExportKind },
     /// The Device view's activity raster and exporter timeline of one device.
@@ -131,17 +143,31 @@ pub enum FromWorker {
         analysis: PackedAnalysis,
         labels: Vec<DeviceLabel>,
     },
-    /// The kept results recomputed (new parameters or labels).
+    /// The kept results recomputed (new parameters or labels), and how long it took.
     Analysed {
         analysis: PackedAnalysis,
         labels: Vec<DeviceLabel>,
+        ms: f64,
     },
-    /// A label file was read: how many devices it names, and its bad lines.
+    /// A label file was read (or the demo's labels): how many devices it names, its bad
+    /// lines, and its labels.
     LabelsRead {
         name: String,
         count: usize,
         errors: Vec<String>,
+        labels: Vec<DeviceLabel>,
     },
+    /// A library was imported: its fingerprints and labels, and the parameters now in
+    /// force when it was adopted.
+    LibraryRead {
+        name: String,
+        fingerprints: usize,
+        labels: usize,
+        representation: String,
+        config: Option<Config>,
+    },
+    /// A library could not be read (the library in use stays).
+    LibraryRefused { message: String },
     /// A download made in the worker (the page saves it; nothing is uploaded).
     Download(Download),
     /// The detail of one device, for the current parameters.

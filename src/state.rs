@@ -98,12 +98,30 @@ pub struct Mapper {
     pub preview: svcprint_flow::Preview,
 }
 
-/// The last label file read.
+/// The last label file read (or the demo's labels).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LabelFile {
     pub name: String,
     pub count: usize,
     pub errors: Vec<String>,
+    /// Its labels (kept to be saved in the browser).
+    pub labels: Vec<DeviceLabel>,
+}
+
+/// The imported library identification uses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LibraryInfo {
+    pub name: String,
+    pub fingerprints: usize,
+    pub labels: usize,
+    pub representation: String,
+}
+
+/// A message about what is saved in this browser (saved, restored, cleared, or why not).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StorageNote {
+    pub ok: bool,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -135,6 +153,16 @@ pub struct AppState {
     /// Known names and types by device key.
     pub labels: Rc<BTreeMap<String, DeviceLabel>>,
     pub label_file: Option<LabelFile>,
+    /// Labels given in the device table, by device key (they win over imported ones).
+    pub inline: Rc<BTreeMap<String, DeviceLabel>>,
+    /// The imported library in use; None: the one built from the labelled devices.
+    pub library: Option<LibraryInfo>,
+    /// Why the last library file was refused.
+    pub library_error: Option<String>,
+    /// How long the worker took for the last recomputation (ms).
+    pub recompute_ms: Option<f64>,
+    /// The last word about the data saved in this browser.
+    pub storage: Option<StorageNote>,
     /// The parameters in force (method.md names and defaults).
     pub config: Config,
     /// Why the last parameter change was refused.
@@ -163,6 +191,11 @@ impl Default for AppState {
             selected: None,
             labels: Rc::default(),
             label_file: None,
+            inline: Rc::default(),
+            library: None,
+            library_error: None,
+            recompute_ms: None,
+            storage: None,
             config: Config::default(),
             config_error: None,
             mapper: None,
@@ -196,16 +229,30 @@ pub enum Action {
         analysis: Analysis,
         labels: Vec<DeviceLabel>,
     },
-    /// New results for the same data (parameters or labels changed).
+    /// New results for the same data (parameters or labels changed), made in `ms`.
     Analysed {
         analysis: Analysis,
         labels: Vec<DeviceLabel>,
+        ms: f64,
     },
     LabelsRead {
         name: String,
         count: usize,
         errors: Vec<String>,
+        labels: Vec<DeviceLabel>,
     },
+    /// The inline labels now in force (sent to the worker at the same time).
+    SetInline(Rc<BTreeMap<String, DeviceLabel>>),
+    /// A library was imported; with `config`, its parameters are now in force.
+    LibraryRead {
+        info: LibraryInfo,
+        config: Option<Config>,
+    },
+    LibraryRefused(String),
+    /// Back to the library built from the labelled devices.
+    DropLibrary,
+    /// Something was saved, restored or cleared (or could not be).
+    Storage(StorageNote),
     /// The user changed parameters (sent to the worker at the same time).
     SetConfig(Config),
     ConfigRejected {
@@ -262,6 +309,9 @@ impl AppState {
                     files,
                     config: std::mem::take(&mut self.config),
                     label_file: self.label_file.take(),
+                    inline: std::mem::take(&mut self.inline),
+                    library: self.library.take(),
+                    storage: self.storage.take(),
                     revision: self.revision,
                     ..AppState::default()
                 };
@@ -296,20 +346,42 @@ impl AppState {
                 }
                 self.show(analysis, labels);
             }
-            Action::Analysed { analysis, labels } if self.phase == Phase::Done => {
+            Action::Analysed {
+                analysis,
+                labels,
+                ms,
+            } if self.phase == Phase::Done => {
+                self.recompute_ms = Some(ms);
                 self.show(analysis, labels);
             }
             Action::LabelsRead {
                 name,
                 count,
                 errors,
+                labels,
             } => {
                 self.label_file = Some(LabelFile {
                     name,
                     count,
                     errors,
+                    labels,
                 });
             }
+            Action::SetInline(inline) => self.inline = inline,
+            Action::LibraryRead { info, config } => {
+                self.library = Some(info);
+                self.library_error = None;
+                if let Some(config) = config {
+                    self.config = config;
+                    self.config_error = None;
+                }
+            }
+            Action::LibraryRefused(why) => self.library_error = Some(why),
+            Action::DropLibrary => {
+                self.library = None;
+                self.library_error = None;
+            }
+            Action::Storage(note) => self.storage = Some(note),
             Action::SetConfig(config) => {
                 self.config = config;
                 self.config_error = None;
@@ -446,6 +518,7 @@ mod tests {
             name: "l.csv".into(),
             count: 3,
             errors: vec![],
+            labels: vec![],
         });
         s.apply(Action::Start {
             run: 8,
@@ -532,6 +605,7 @@ mod tests {
         s.apply(Action::Analysed {
             analysis: analysis(vec![a.clone(), device("b", 5)]),
             labels: vec![label.clone()],
+            ms: 1.0,
         });
         assert_eq!(s.selected.as_deref(), Some("a"));
         assert_eq!(s.devices[0], a);
@@ -544,6 +618,7 @@ mod tests {
         s.apply(Action::Analysed {
             analysis: analysis(vec![device("a", 1)]),
             labels: vec![],
+            ms: 1.0,
         });
         assert!(s.devices.is_empty());
     }
@@ -628,6 +703,7 @@ mod tests {
         s.apply(Action::Analysed {
             analysis: analysis(vec![device("a", 2)]),
             labels: vec![],
+            ms: 1.0,
         });
         assert_eq!(s.view, View::Identify);
         s.apply(Action::Start {
@@ -655,6 +731,7 @@ mod tests {
             representation: "G2".into(),
             rho: 0.85,
             devices: vec![],
+            imported: None,
         };
         s.apply(Action::Finished {
             run: 7,
@@ -673,6 +750,7 @@ mod tests {
         s.apply(Action::Analysed {
             analysis: analysis(vec![device("a", 1)]),
             labels: vec![],
+            ms: 1.0,
         });
         assert_eq!(s.identification, None);
         assert_eq!(s.similarity, SimilarityView::default());
@@ -700,6 +778,7 @@ mod tests {
         s.apply(Action::Analysed {
             analysis: analysis(vec![device("a", 1), device("b", 5)]),
             labels: vec![],
+            ms: 1.0,
         });
         assert_eq!(s.revision, 2);
         assert_eq!(s.detail, None, "new results need a new detail");
@@ -711,6 +790,85 @@ mod tests {
         assert_eq!((s.revision, s.detail.is_none()), (2, true));
         s.apply(finished(8, vec![device("a", 1)]));
         assert_eq!(s.revision, 3);
+    }
+
+    #[test]
+    fn inline_labels_library_and_notes_outlive_a_run() {
+        let mut s = started();
+        let plug = DeviceLabel {
+            key: "a".into(),
+            name: "plug".into(),
+            kind: String::new(),
+        };
+        let inline = Rc::new(crate::labelling::with_inline(
+            &s.inline,
+            "a",
+            Some(plug.clone()),
+        ));
+        s.apply(Action::SetInline(inline));
+        assert_eq!(s.inline.get("a"), Some(&plug));
+        let info = LibraryInfo {
+            name: "lib.json".into(),
+            fingerprints: 12,
+            labels: 3,
+            representation: "G4".into(),
+        };
+        let adopted = Config {
+            granularity: 4,
+            ..Config::default()
+        };
+        s.apply(Action::ConfigRejected {
+            message: "x".into(),
+        });
+        s.apply(Action::LibraryRead {
+            info: info.clone(),
+            config: Some(adopted.clone()),
+        });
+        assert_eq!(s.library, Some(info.clone()));
+        assert_eq!(s.config, adopted, "the library's parameters are in force");
+        assert_eq!(s.config_error, None);
+        s.apply(Action::LibraryRefused("bad.json: not JSON".into()));
+        assert_eq!(
+            s.library,
+            Some(info.clone()),
+            "a refused file keeps the library"
+        );
+        assert_eq!(s.library_error.as_deref(), Some("bad.json: not JSON"));
+        s.apply(Action::Storage(StorageNote {
+            ok: true,
+            text: "Saved".into(),
+        }));
+        s.apply(Action::Start {
+            run: 8,
+            files: vec![("c.csv".into(), 10)],
+        });
+        assert_eq!(s.inline.len(), 1);
+        assert_eq!(s.library, Some(info));
+        assert_eq!(s.storage.as_ref().map(|n| n.ok), Some(true));
+        s.apply(finished(8, vec![device("a", 1)]));
+        assert_eq!(s.recompute_ms, None);
+        s.apply(Action::Analysed {
+            analysis: analysis(vec![device("a", 1)]),
+            labels: vec![plug.clone()],
+            ms: 42.5,
+        });
+        assert_eq!(s.recompute_ms, Some(42.5));
+        s.apply(Action::DropLibrary);
+        assert_eq!(
+            (s.library.is_none(), s.library_error.is_none()),
+            (true, true)
+        );
+        // A library restored with the saved parameters leaves them alone.
+        s.apply(Action::LibraryRead {
+            info: LibraryInfo {
+                name: "lib.json".into(),
+                fingerprints: 1,
+                labels: 1,
+                representation: "G2".into(),
+            },
+            config: None,
+        });
+        assert_eq!(s.config, adopted);
     }
 
     #[test]

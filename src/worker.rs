@@ -2,8 +2,9 @@
 //! aggregates, labels and configuration, so parsing, aggregation and every recomputation
 //! run off the page's thread.
 
-use crate::analysis::{analyse, Analysis};
+use crate::analysis::{analyse_with, Analysis};
 use crate::ingest::Ingest;
+use crate::labelling::{label_list, Labelling};
 use crate::protocol::{DeviceLabel, FromWorker, PackedAnalysis, ToWorker};
 use gloo_worker::{Codec, HandlerId, Worker, WorkerScope};
 use svcprint_engine::{Aggregates, Config, Labels};
@@ -13,7 +14,8 @@ use wasm_bindgen::JsValue;
 pub struct IngestWorker {
     run: Option<(u32, Ingest)>,
     aggregates: Option<Aggregates>,
-    labels: Labels,
+    /// Imported and inline labels, and an imported library.
+    labelling: Labelling,
     config: Config,
 }
 
@@ -26,7 +28,7 @@ impl Worker for IngestWorker {
         IngestWorker {
             run: None,
             aggregates: None,
-            labels: Labels::default(),
+            labelling: Labelling::default(),
             config: Config::default(),
         }
     }
@@ -81,7 +83,7 @@ impl Worker for IngestWorker {
                 Some((r, ingest)) if r == run => {
                     let records = ingest.records();
                     let (_, aggregates) = ingest.finish_aggregates();
-                    let analysis = analyse(&aggregates, &self.labels, &self.config);
+                    let analysis = self.analyse(&aggregates);
                     self.aggregates = Some(aggregates);
                     scope.respond(id, self.finished(run, records, analysis));
                 }
@@ -107,8 +109,17 @@ impl Worker for IngestWorker {
                     Ok((summary, aggregates, labels)) => {
                         let records = summary.records;
                         self.config = config;
-                        self.labels = labels;
-                        let analysis = analyse(&aggregates, &self.labels, &self.config);
+                        scope.respond(
+                            id,
+                            FromWorker::LabelsRead {
+                                name: crate::labelling::DEMO_LABELS.into(),
+                                count: labels.len(),
+                                errors: Vec::new(),
+                                labels: label_list(&labels),
+                            },
+                        );
+                        self.labelling.set_imported(labels);
+                        let analysis = self.analyse(&aggregates);
                         self.aggregates = Some(aggregates);
                         scope.respond(
                             id,
@@ -143,9 +154,12 @@ impl Worker for IngestWorker {
             },
             ToWorker::Export { kind } => {
                 let answer = match &self.aggregates {
-                    Some(aggregates) => {
-                        crate::analysis::export(aggregates, &self.labels, &self.config, &kind)
-                    }
+                    Some(aggregates) => crate::analysis::export(
+                        aggregates,
+                        self.labelling.labels(),
+                        &self.config,
+                        &kind,
+                    ),
                     None => Err("load files or the demo first".into()),
                 };
                 scope.respond(
@@ -172,7 +186,6 @@ impl Worker for IngestWorker {
             ToWorker::Labels { name, text } => {
                 let (labels, errors) = Labels::parse(&text);
                 let count = labels.len();
-                self.labels = labels;
                 let errors = errors.iter().map(ToString::to_string).collect();
                 scope.respond(
                     id,
@@ -180,8 +193,37 @@ impl Worker for IngestWorker {
                         name,
                         count,
                         errors,
+                        labels: label_list(&labels),
                     },
                 );
+                self.labelling.set_imported(labels);
+                self.reanalyse(scope, id);
+            }
+            ToWorker::InlineLabels { labels } => {
+                self.labelling.set_inline(labels);
+                self.reanalyse(scope, id);
+            }
+            ToWorker::Library { name, text, adopt } => {
+                match self.labelling.import_library(&name, &text) {
+                    Ok(lib) => {
+                        let read = FromWorker::LibraryRead {
+                            name,
+                            fingerprints: lib.entries.len(),
+                            labels: lib.labels().len(),
+                            representation: lib.params.representation.label(lib.params.granularity),
+                            config: adopt.then(|| lib.params.clone()),
+                        };
+                        if adopt {
+                            self.config = lib.params.clone();
+                        }
+                        scope.respond(id, read);
+                        self.reanalyse(scope, id);
+                    }
+                    Err(message) => scope.respond(id, FromWorker::LibraryRefused { message }),
+                }
+            }
+            ToWorker::DropLibrary => {
+                self.labelling.drop_library();
                 self.reanalyse(scope, id);
             }
         }
@@ -197,20 +239,33 @@ impl IngestWorker {
     }
 
     fn label_list(&self) -> Vec<DeviceLabel> {
-        crate::ingest::label_list(&self.labels)
+        label_list(self.labelling.labels())
+    }
+
+    fn analyse(&self, aggregates: &Aggregates) -> Analysis {
+        analyse_with(
+            aggregates,
+            self.labelling.labels(),
+            &self.config,
+            self.labelling.library(),
+        )
     }
 
     fn reanalyse(&self, scope: &WorkerScope<Self>, id: HandlerId) {
+        let started = js_sys::Date::now();
         let analysis = match &self.aggregates {
-            Some(aggregates) => analyse(aggregates, &self.labels, &self.config),
+            Some(aggregates) => self.analyse(aggregates),
             None => return,
         };
+        let packed = PackedAnalysis::pack(analysis);
+        let ms = js_sys::Date::now() - started;
         scope.respond(
             id,
-            match PackedAnalysis::pack(analysis) {
+            match packed {
                 Ok(analysis) => FromWorker::Analysed {
                     analysis,
                     labels: self.label_list(),
+                    ms,
                 },
                 Err(message) => FromWorker::ConfigRejected { message },
             },

@@ -213,6 +213,8 @@ fn three_devices(on_select: Callback<String>) -> DeviceTableProps {
         fingerprints: Rc::new(fingerprints),
         selected: Some("192.168.1.2".into()),
         on_select,
+        inline: Rc::default(),
+        on_label: Callback::noop(),
     }
 }
 
@@ -361,6 +363,8 @@ async fn device_table_shows_fifty_rows_then_pages_with_show_more_and_show_all() 
         fingerprints: Rc::default(),
         selected: None,
         on_select: Callback::noop(),
+        inline: Rc::default(),
+        on_label: Callback::noop(),
     })
     .await;
 
@@ -631,6 +635,7 @@ fn label_harness() -> Html {
                 name,
                 count: labels.len(),
                 errors: errors.iter().map(ToString::to_string).collect(),
+                labels: svcprint_web::labelling::label_list(&labels),
             }));
         })
     };

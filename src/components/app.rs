@@ -13,16 +13,20 @@ use super::mapper::{MapChoice, MapperDialog};
 use super::overview::PrevalenceMap;
 use super::params::ParamsPanel;
 use super::progress::Progress;
+use super::saved::SavedPanel;
 use super::service_chart::ServiceChart;
 use super::similarity::SimilarityPanel;
 use super::views::ViewTabs;
 use crate::analysis::ExportKind;
+use crate::coalesce::Coalescer;
+use crate::labelling::{labels_csv, with_inline};
 use crate::mapping::storage_key;
-use crate::protocol::{FileMeta, FromWorker, ToWorker};
+use crate::protocol::{DeviceLabel, FileMeta, FromWorker, ToWorker};
 use crate::reader::{
     forget_mappings, preview_file, remember_mapping, remembered_mapping, stream_files,
 };
-use crate::state::{Action, AppState, Mapper, Phase, View};
+use crate::saved::{Saved, SavedLabelFile, SavedLibrary};
+use crate::state::{Action, AppState, LibraryInfo, Mapper, Phase, StorageNote, View};
 use crate::worker::{IngestWorker, JsCodec};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use gloo_worker::{Spawnable, WorkerBridge};
@@ -57,6 +61,32 @@ struct Driver {
     maps: Rc<RefCell<BTreeMap<String, ColumnMap>>>,
     /// Time zone for zone-less times in text files.
     time_zone: Rc<Cell<Option<UtcOffset>>>,
+    /// Recomputations in the worker: while one runs, only the latest parameters wait.
+    coalescer: Rc<RefCell<Coalescer<Config>>>,
+    /// The imported library's name and text (to save it), and one being read.
+    library: Rc<RefCell<Option<(String, String)>>>,
+    library_candidate: Rc<RefCell<Option<(String, String)>>>,
+}
+
+/// What the worker's answers need besides the dispatcher: the acknowledgements of the
+/// reader, the coalescer (an answer may release held parameters) and the library texts.
+#[derive(Clone)]
+struct Answers {
+    acks: Rc<RefCell<Option<UnboundedSender<()>>>>,
+    coalescer: Rc<RefCell<Coalescer<Config>>>,
+    bridge: Rc<RefCell<Option<Rc<WorkerBridge<IngestWorker>>>>>,
+    library: Rc<RefCell<Option<(String, String)>>>,
+    library_candidate: Rc<RefCell<Option<(String, String)>>>,
+}
+
+impl Answers {
+    /// A recomputation was answered: send the parameters held back meanwhile, if any.
+    fn answered(&self) {
+        let next = self.coalescer.borrow_mut().answered();
+        if let (Some(config), Some(bridge)) = (next, self.bridge.borrow().as_ref()) {
+            bridge.send(ToWorker::Configure { config });
+        }
+    }
 }
 
 /// Starts a run over `files`: each file's header is previewed to apply a column mapping
@@ -68,6 +98,7 @@ fn start_files(
     files: Vec<web_sys::File>,
 ) {
     let run = d.next_run();
+    d.coalescer.borrow_mut().reset();
     *d.files.borrow_mut() = files.clone();
     dispatcher.dispatch(Action::Start {
         run,
@@ -124,7 +155,8 @@ impl Driver {
     }
 }
 
-fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Action {
+fn action_of(msg: FromWorker, answers: &Answers) -> Action {
+    let acks = &answers.acks;
     match msg {
         FromWorker::Ack {
             run,
@@ -160,22 +192,62 @@ fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Ac
                 message: format!("the results could not be read: {e}"),
             },
         },
-        FromWorker::Analysed { analysis, labels } => match analysis.unpack() {
-            Ok(analysis) => Action::Analysed { analysis, labels },
-            Err(e) => Action::ConfigRejected {
-                message: format!("the new results could not be read: {e}"),
-            },
-        },
+        FromWorker::Analysed {
+            analysis,
+            labels,
+            ms,
+        } => {
+            answers.answered();
+            match analysis.unpack() {
+                Ok(analysis) => Action::Analysed {
+                    analysis,
+                    labels,
+                    ms,
+                },
+                Err(e) => Action::ConfigRejected {
+                    message: format!("the new results could not be read: {e}"),
+                },
+            }
+        }
         FromWorker::LabelsRead {
             name,
             count,
             errors,
+            labels,
         } => Action::LabelsRead {
             name,
             count,
             errors,
+            labels,
         },
-        FromWorker::ConfigRejected { message } => Action::ConfigRejected { message },
+        FromWorker::LibraryRead {
+            name,
+            fingerprints,
+            labels,
+            representation,
+            config,
+        } => {
+            let candidate = answers.library_candidate.borrow_mut().take();
+            *answers.library.borrow_mut() = candidate;
+            Action::LibraryRead {
+                info: LibraryInfo {
+                    name,
+                    fingerprints,
+                    labels,
+                    representation,
+                },
+                config,
+            }
+        }
+        FromWorker::LibraryRefused { message } => {
+            answers.library_candidate.borrow_mut().take();
+            answers.answered();
+            Action::LibraryRefused(message)
+        }
+        FromWorker::ConfigRejected { message } => {
+            answers.answered();
+            Action::ConfigRejected { message }
+        }
         FromWorker::Failed { run, message } => Action::Failed { run, message },
         FromWorker::Download(d) => {
             Action::Exported(crate::download::save_text(&d.name, &d.mime, &d.text).err())
@@ -185,25 +257,97 @@ fn action_of(msg: FromWorker, acks: &RefCell<Option<UnboundedSender<()>>>) -> Ac
     }
 }
 
+/// Restores what "Save in this browser" stored: the parameters and inline labels into
+/// the state, the label file and library through the worker (which keeps them for the
+/// next run). A value that cannot be read is left alone and reported.
+fn restore(d: &Driver, dispatcher: &UseReducerDispatcher<Store>) {
+    let text = match super::saved::load() {
+        Ok(Some(text)) => text,
+        Ok(None) => return,
+        Err(why) => {
+            dispatcher.dispatch(Action::Storage(StorageNote {
+                ok: false,
+                text: format!("The data saved in this browser was not restored: {why}."),
+            }));
+            return;
+        }
+    };
+    let saved = match Saved::from_text(&text) {
+        Ok(s) => s,
+        Err(why) => {
+            dispatcher.dispatch(Action::Storage(StorageNote {
+                ok: false,
+                text: format!("The data saved in this browser could not be read and was not used ({why}). Clear saved data removes it."),
+            }));
+            return;
+        }
+    };
+    dispatcher.dispatch(Action::SetConfig(saved.config.clone()));
+    d.bridge.send(ToWorker::Configure {
+        config: saved.config.clone(),
+    });
+    if let Some(f) = &saved.label_file {
+        d.bridge.send(ToWorker::Labels {
+            name: f.name.clone(),
+            text: labels_csv(&f.labels),
+        });
+    }
+    let inline: BTreeMap<String, DeviceLabel> = saved
+        .inline
+        .iter()
+        .map(|l| (l.key.clone(), l.clone()))
+        .collect();
+    dispatcher.dispatch(Action::SetInline(Rc::new(inline)));
+    d.bridge.send(ToWorker::InlineLabels {
+        labels: saved.inline.clone(),
+    });
+    if let Some(lib) = &saved.library {
+        *d.library_candidate.borrow_mut() = Some((lib.name.clone(), lib.text.clone()));
+        d.bridge.send(ToWorker::Library {
+            name: lib.name.clone(),
+            text: lib.text.clone(),
+            adopt: false,
+        });
+    }
+    dispatcher.dispatch(Action::Storage(StorageNote {
+        ok: true,
+        text: format!("Restored saved {} from this browser.", saved.what()),
+    }));
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let store = use_reducer(Store::default);
     let driver = {
         let dispatcher = store.dispatcher();
         use_mut_ref(move || {
-            let acks: Rc<RefCell<Option<UnboundedSender<()>>>> = Rc::default();
-            let acks_cb = acks.clone();
-            let bridge = IngestWorker::spawner()
-                .encoding::<JsCodec>()
-                .callback(move |msg: FromWorker| dispatcher.dispatch(action_of(msg, &acks_cb)))
-                .spawn_with_loader("./worker_loader.js");
+            let answers = Answers {
+                acks: Rc::default(),
+                coalescer: Rc::default(),
+                bridge: Rc::default(),
+                library: Rc::default(),
+                library_candidate: Rc::default(),
+            };
+            let answers_cb = answers.clone();
+            let bridge = Rc::new(
+                IngestWorker::spawner()
+                    .encoding::<JsCodec>()
+                    .callback(move |msg: FromWorker| {
+                        dispatcher.dispatch(action_of(msg, &answers_cb))
+                    })
+                    .spawn_with_loader("./worker_loader.js"),
+            );
+            *answers.bridge.borrow_mut() = Some(bridge.clone());
             Driver {
-                bridge: Rc::new(bridge),
-                acks,
+                bridge,
+                acks: answers.acks,
                 current: Rc::new(Cell::new(0)),
                 files: Rc::default(),
                 maps: Rc::default(),
                 time_zone: Rc::default(),
+                coalescer: answers.coalescer,
+                library: answers.library,
+                library_candidate: answers.library_candidate,
             }
         })
     };
@@ -280,6 +424,7 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| {
             let d = driver.borrow();
             let run = d.next_run();
+            d.coalescer.borrow_mut().reset();
             dispatcher.dispatch(Action::Start {
                 run,
                 files: vec![(crate::ingest::DEMO_NAME.to_string(), 0)],
@@ -303,6 +448,9 @@ pub fn app() -> Html {
         })
     };
 
+    // With results, every recomputation is answered by the worker: parameters wait while
+    // one runs (only the latest is sent), other requests are counted.
+    let done = store.0.phase == Phase::Done;
     let on_config = {
         let driver = driver.clone();
         let dispatcher = store.dispatcher();
@@ -310,19 +458,138 @@ pub fn app() -> Html {
             // Refused values never reach the worker; the fields keep the values in force.
             let action = Action::configure(config);
             if let Action::SetConfig(config) = &action {
-                let config = config.clone();
-                driver.borrow().bridge.send(ToWorker::Configure { config });
+                let d = driver.borrow();
+                let send = if done {
+                    d.coalescer.borrow_mut().offer(config.clone())
+                } else {
+                    Some(config.clone())
+                };
+                if let Some(config) = send {
+                    d.bridge.send(ToWorker::Configure { config });
+                }
             }
             dispatcher.dispatch(action);
         })
     };
-
-    let on_labels = {
+    let recompute = {
         let driver = driver.clone();
-        Callback::from(move |(name, text): (String, String)| {
-            driver.borrow().bridge.send(ToWorker::Labels { name, text });
+        Callback::from(move |msg: ToWorker| {
+            let d = driver.borrow();
+            if done {
+                d.coalescer.borrow_mut().other();
+            }
+            d.bridge.send(msg);
         })
     };
+
+    let on_labels = {
+        let recompute = recompute.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            recompute.emit(ToWorker::Labels { name, text });
+        })
+    };
+
+    let on_inline = {
+        let recompute = recompute.clone();
+        let dispatcher = store.dispatcher();
+        let inline = store.0.inline.clone();
+        Callback::from(move |(key, edit): (String, Option<DeviceLabel>)| {
+            let next = Rc::new(with_inline(&inline, &key, edit));
+            dispatcher.dispatch(Action::SetInline(next.clone()));
+            recompute.emit(ToWorker::InlineLabels {
+                labels: next.values().cloned().collect(),
+            });
+        })
+    };
+
+    let on_library = {
+        let recompute = recompute.clone();
+        let driver = driver.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            *driver.borrow().library_candidate.borrow_mut() = Some((name.clone(), text.clone()));
+            recompute.emit(ToWorker::Library {
+                name,
+                text,
+                adopt: true,
+            });
+        })
+    };
+
+    let on_built_library = {
+        let recompute = recompute.clone();
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            driver.borrow().library.borrow_mut().take();
+            dispatcher.dispatch(Action::DropLibrary);
+            recompute.emit(ToWorker::DropLibrary);
+        })
+    };
+
+    let on_save = {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        let s = &store.0;
+        let (config, label_file, inline) =
+            (s.config.clone(), s.label_file.clone(), s.inline.clone());
+        Callback::from(move |_: MouseEvent| {
+            let library = driver
+                .borrow()
+                .library
+                .borrow()
+                .clone()
+                .map(|(name, text)| SavedLibrary { name, text });
+            let saved = Saved::new(
+                config.clone(),
+                label_file.as_ref().map(|f| SavedLabelFile {
+                    name: f.name.clone(),
+                    labels: f.labels.clone(),
+                }),
+                inline.values().cloned().collect(),
+                library,
+            );
+            let what = saved.what();
+            let note = match saved.to_text().and_then(|t| super::saved::save(&t)) {
+                Ok(()) => StorageNote {
+                    ok: true,
+                    text: format!("Saved the {what} in this browser; they come back when this page is opened again."),
+                },
+                Err(why) => StorageNote {
+                    ok: false,
+                    text: format!("Nothing was saved: {why}."),
+                },
+            };
+            dispatcher.dispatch(Action::Storage(note));
+        })
+    };
+
+    let on_clear = {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            driver.borrow().maps.borrow_mut().clear();
+            let note = match super::saved::clear() {
+                Ok(n) => StorageNote {
+                    ok: true,
+                    text: format!("Cleared everything svcprint had saved in this browser ({n} items, column mappings included). What is on the page stays until it is reloaded."),
+                },
+                Err(why) => StorageNote {
+                    ok: false,
+                    text: format!("Could not clear the saved data: {why}."),
+                },
+            };
+            dispatcher.dispatch(Action::Storage(note));
+        })
+    };
+
+    // Once, at load: what was saved in this browser comes back (never written here).
+    {
+        let driver = driver.clone();
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            restore(&driver.borrow(), &dispatcher);
+        });
+    }
 
     let on_export = {
         let driver = driver.clone();
@@ -388,8 +655,12 @@ pub fn app() -> Html {
                 <p>{ "The exporter grows a window hour by hour and exports the fingerprint once it stops changing: similarity to the previous step at least tau for stable_bins steps in a row, after at least min_bins hours. To identify a device, its fingerprint is compared with labelled ones; below rho the answer is \"unknown\"." }</p>
             </details>
             <div class="tools">
-                <ParamsPanel config={config.clone()} error={state.config_error.clone()} on_change={on_config} on_forget_mappings={on_map_forget} />
-                <LabelImport label_file={state.label_file.clone()} on_labels={on_labels} />
+                <ParamsPanel config={config.clone()} error={state.config_error.clone()} on_change={on_config} on_forget_mappings={on_map_forget}
+                    recompute_ms={state.recompute_ms} />
+                <LabelImport label_file={state.label_file.clone()} on_labels={on_labels} inline={state.inline.len()}
+                    library={state.library.clone()} library_error={state.library_error.clone()}
+                    on_library={on_library} on_built_library={on_built_library} />
+                <SavedPanel note={state.storage.clone()} on_save={on_save} on_clear={on_clear} />
             </div>
             if total > 0 {
                 <Progress done={done} total={total} records={state.records} busy={busy} on_cancel={on_cancel} />
@@ -408,14 +679,15 @@ pub fn app() -> Html {
                 if state.devices.is_empty() {
                     <p class="notice" id="no-devices">{ "No local device was found in these files: a device needs a local address (10/8, 172.16/12, 192.168/16, ...) and at least one flow that gives it a service." }</p>
                 } else {
-                    <section class="results">
+                    <section class="results" id="results" data-revision={state.revision.to_string()}>
                         <ViewTabs current={state.view} on_select={on_view} />
                         <div class="view" role="tabpanel" id={format!("view-{}", state.view.slug())}
                             aria-labelledby={format!("tab-{}", state.view.slug())}>
                         { match state.view {
                             View::Overview => html! { <>
                                 <DeviceTable devices={state.devices.clone()} labels={state.labels.clone()}
-                                    fingerprints={state.fingerprints.clone()} selected={state.selected.clone()} on_select={on_select} />
+                                    fingerprints={state.fingerprints.clone()} selected={state.selected.clone()} on_select={on_select}
+                                    inline={state.inline.clone()} on_label={on_inline} />
                                 <PrevalenceMap devices={state.devices.clone()} labels={state.labels.clone()} />
                             </> },
                             View::Device => match state.selected_device() {

@@ -1,5 +1,6 @@
 //! Downloads made in the page from the current results: the fingerprint library, the
-//! evaluation, the device table. (A device's MUD draft and its chart are offered with the
+//! evaluation, the device table, the labels (imported and inline, as a label file). (A
+//! device's MUD draft and its chart are offered with the
 //! device.)
 
 use crate::analysis::ExportKind;
@@ -30,6 +31,7 @@ pub fn exports(props: &ExportsProps) -> Html {
                 { button("export-library", "Fingerprint library (JSON)", ExportKind::Library, props.labelled) }
                 { button("export-evaluation", "Evaluation (JSON)", ExportKind::Evaluation, props.labelled) }
                 { button("export-devices", "Devices (CSV)", ExportKind::Devices, true) }
+                { button("export-labels", "Labels (CSV)", ExportKind::Labels, props.labelled) }
             </div>
             if let Some(e) = &props.error {
                 <p class="error" role="alert" id="export-error">{ e.clone() }</p>

@@ -1,5 +1,5 @@
 //! The Identify view (method.md M10): every device against the library of the labelled
-//! devices, as `svcprint identify` prints it: the answer (a label, `ambiguous` or
+//! devices (or an imported library), as `svcprint identify` prints it: the answer (a label, `ambiguous` or
 //! `unknown`) and why, the score, the top 3, and for the chosen device the evidence.
 
 use crate::compare::{DeviceIdentity, Identification};
@@ -98,9 +98,14 @@ pub fn identify_view(props: &IdentifyViewProps) -> Html {
     html! {
         <section class="identify" id="identify">
             <h2>{ "Identify" }</h2>
-            <p class="hint" id="identify-library">{ format!(
-                "Library: {} fingerprints of {} labels ({}), built from the labelled devices; rho = {:.2}. Each device's query is its latest fingerprint (or its open window). Labelled devices are in the library, so they find their own fingerprints; the answers for unlabelled devices are the interesting ones.",
-                id.library, id.labels, id.representation, id.rho) }</p>
+            <p class="hint" id="identify-library">{ match &id.imported {
+                None => format!(
+                    "Library: {} fingerprints of {} labels ({}), built from the labelled devices; rho = {:.2}. Each device's query is its latest fingerprint (or its open window). Labelled devices are in the library, so they find their own fingerprints; the answers for unlabelled devices are the interesting ones.",
+                    id.library, id.labels, id.representation, id.rho),
+                Some(file) => format!(
+                    "Library: {} fingerprints of {} labels ({}), imported from {file}; rho = {:.2}. Each device's query is its latest fingerprint (or its open window). Labels → Use the library built from labels goes back to the labelled devices' own.",
+                    id.library, id.labels, id.representation, id.rho),
+            } }</p>
             if id.devices.is_empty() {
                 <p class="notice">{ "No device has a fingerprint yet." }</p>
             } else {

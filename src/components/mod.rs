@@ -15,6 +15,7 @@ pub mod mapper;
 pub mod overview;
 pub mod params;
 pub mod progress;
+pub mod saved;
 pub mod service_chart;
 pub mod similarity;
 pub mod views;

@@ -1,6 +1,9 @@
 //! The parameters panel: every method.md parameter with its default. Changes recompute
 //! from the kept aggregates in the worker; those that shape aggregation (bin,
-//! min_packets, ignore_unanswered_inbound) apply to the next files loaded.
+//! min_packets, ignore_unanswered_inbound) apply to the next files loaded. Granularity k,
+//! tau and rho also have a slider that recomputes while it is dragged (the page holds
+//! back values while the worker is busy and sends only the latest, see
+//! [`crate::coalesce`]); the number field beside it takes exact values.
 
 use svcprint_engine::{Config, Representation, Similarity};
 use wasm_bindgen::JsCast;
@@ -12,6 +15,9 @@ pub struct ParamsPanelProps {
     pub config: Config,
     pub error: Option<String>,
     pub on_change: Callback<Config>,
+    /// How long the last recomputation took in the worker (ms).
+    #[prop_or_default]
+    pub recompute_ms: Option<f64>,
     /// Forget the column mappings saved in this browser.
     pub on_forget_mappings: Callback<MouseEvent>,
 }
@@ -19,6 +25,8 @@ pub struct ParamsPanelProps {
 /// One field: its method.md name, how it reads and writes the config.
 struct Field {
     name: &'static str,
+    /// A slider's (min, max), for the parameters worth dragging.
+    range: Option<(&'static str, &'static str)>,
     help: &'static str,
     step: &'static str,
     get: fn(&Config) -> String,
@@ -32,8 +40,12 @@ fn num<T: std::str::FromStr>(v: &str) -> Option<T> {
 /// A numeric field whose method.md name is the `Config` field's name.
 macro_rules! num_field {
     ($f:ident, $step:literal, $help:literal) => {
+        num_field!($f, $step, $help, None)
+    };
+    ($f:ident, $step:literal, $help:literal, $range:expr) => {
         Field {
             name: stringify!($f),
+            range: $range,
             help: $help,
             step: $step,
             get: |c| c.$f.to_string(),
@@ -49,12 +61,14 @@ const FIELDS: &[Field] = &[
     num_field!(
         granularity,
         "1",
-        "k of G_k (1 = Service List; large = Service Prevalence)"
+        "k of G_k (1 = Service List; large = Service Prevalence)",
+        Some(("1", "20"))
     ),
     num_field!(
         tau,
         "0.01",
-        "similarity at which a growing fingerprint counts as unchanged"
+        "similarity at which a growing fingerprint counts as unchanged",
+        Some(("0", "1"))
     ),
     num_field!(
         stable_bins,
@@ -65,6 +79,7 @@ const FIELDS: &[Field] = &[
     num_field!(max_bins, "1", "largest window: exported as unstable"),
     Field {
         name: "tau_recur",
+        range: None,
         help: "recurrence threshold (empty = tau)",
         step: "0.01",
         get: |c| c.tau_recur.map(|t| t.to_string()).unwrap_or_default(),
@@ -77,7 +92,12 @@ const FIELDS: &[Field] = &[
             Some(())
         },
     },
-    num_field!(rho, "0.01", "below this best score the answer is unknown"),
+    num_field!(
+        rho,
+        "0.01",
+        "below this best score the answer is unknown",
+        Some(("0", "1"))
+    ),
     num_field!(
         split,
         "0.05",
@@ -94,6 +114,7 @@ const FIELDS: &[Field] = &[
 const NEXT_LOAD: &[Field] = &[
     Field {
         name: "bin",
+        range: None,
         help: "time bin width in hours",
         step: "0.25",
         get: |c| (c.bin_ms as f64 / 3_600_000.0).to_string(),
@@ -125,10 +146,34 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
             })
         };
         let id = format!("param-{}", f.name);
+        let value = (f.get)(&props.config);
+        let slider = f.range.map(|(min, max)| {
+            // Every position while dragging (`input`), not only where it is let go.
+            let on_input = {
+                let (config, cb) = (props.config.clone(), props.on_change.clone());
+                Callback::from(move |e: InputEvent| {
+                    if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                        let mut next = config.clone();
+                        if (f.set)(&mut next, &input.value()).is_some() {
+                            cb.emit(next);
+                        }
+                    }
+                })
+            };
+            html! {
+                <span class="slider">
+                    <input id={format!("{id}-range")} type="range" min={min} max={max} step={f.step}
+                        value={value.clone()} oninput={on_input} aria-label={format!("{} slider", f.name)}
+                        aria-valuetext={value.clone()} />
+                    <output for={format!("{id}-range")} id={format!("{id}-shown")}>{ value.clone() }</output>
+                </span>
+            }
+        });
         html! {
-            <label class="param" for={id.clone()} title={f.help}>
+            <label class={classes!("param", f.range.is_some().then_some("wide"))} for={id.clone()} title={f.help}>
                 <span class="pname">{ f.name }</span>
-                <input id={id} type="number" step={f.step} value={(f.get)(&props.config)} onchange={on_change} />
+                { for slider }
+                <input id={id} type="number" step={f.step} value={value} onchange={on_change} />
             </label>
         }
     };
@@ -224,6 +269,9 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
             <button type="button" id="forget-mappings" class="secondary" onclick={props.on_forget_mappings.clone()}>
                 { "Forget column mappings saved in this browser" }
             </button>
+            if let Some(ms) = props.recompute_ms {
+                <p class="hint" id="recompute-time" role="status">{ format!("Last recomputation in the worker: {ms:.0} ms") }</p>
+            }
             if let Some(error) = &props.error {
                 <p class="error" role="alert" id="param-error">{ error.clone() }</p>
             }
