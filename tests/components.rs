@@ -271,16 +271,60 @@ async fn device_table_renders_one_row_per_device_with_its_cells() {
     );
     m.click(&format!("{other} td.key button")).await;
     assert_eq!(*chosen.borrow(), ["192.168.1.30"]);
-    // Every column has a sort button; only the device column is sorted at first.
+    // Every column has a sort button; only the device column is sorted at first (the
+    // inline-label column has no sort).
     assert_eq!(m.all("#device-table thead th button.sort").len(), 12);
     assert_eq!(
         m.all("#device-table thead th")
             .iter()
-            .map(|th| th.get_attribute("aria-sort").unwrap())
+            .filter_map(|th| th.get_attribute("aria-sort"))
             .filter(|a| a != "none")
             .collect::<Vec<_>>(),
         ["ascending"]
     );
+}
+
+#[wasm_bindgen_test]
+async fn device_table_labels_a_device_inline_and_cancel_leaves_it() {
+    let edits = Rc::new(RefCell::new(Vec::new()));
+    let on_label = {
+        let edits = edits.clone();
+        Callback::from(move |e: (String, Option<DeviceLabel>)| edits.borrow_mut().push(e))
+    };
+    let m = mount::<DeviceTable>(DeviceTableProps {
+        on_label,
+        ..three_devices(Callback::noop())
+    })
+    .await;
+    let row = "#device-table tr[data-key='192.168.1.30']";
+    m.click(&format!("{row} .label-open")).await;
+    m.type_into(&format!("{row} .label-name"), "Hall hub").await;
+    m.type_into(&format!("{row} .label-type"), "hub").await;
+    m.click(&format!("{row} .label-save")).await;
+    assert_eq!(
+        *edits.borrow(),
+        [(
+            "192.168.1.30".to_string(),
+            Some(DeviceLabel {
+                key: "192.168.1.30".into(),
+                name: "Hall hub".into(),
+                kind: "hub".into(),
+            })
+        )]
+    );
+    assert!(m.find(&format!("{row} .label-name")).is_none(), "closed");
+    // Cancel emits nothing; a comma is refused with the reason and nothing is emitted.
+    m.click(&format!("{row} .label-open")).await;
+    m.type_into(&format!("{row} .label-name"), "x").await;
+    m.click(&format!("{row} .label-cancel")).await;
+    m.click(&format!("{row} .label-open")).await;
+    m.type_into(&format!("{row} .label-name"), "a,b").await;
+    m.click(&format!("{row} .label-save")).await;
+    assert_eq!(
+        m.text("#label-error"),
+        "the name cannot contain a comma, a double quote or a line break"
+    );
+    assert_eq!(edits.borrow().len(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -36,6 +36,8 @@ async function download(page, selector) {
 async function load(page) {
   await page.setInputFiles("#file-input", FILES);
   await page.waitForSelector("#device-table tbody tr", { timeout: 180_000 });
+  // Once done, the progress line gives the run's average rate (flows/s, from its counts).
+  assert.match(await page.textContent("#progress-speed"), /^ · \d[\d\u202f]* flows\/s on average$/);
 }
 
 async function show(page, view) {
