@@ -91,6 +91,15 @@ pub enum ToWorker {
     },
     /// File `file` has no more bytes.
     EndFile { run: u32, file: u32 },
+    /// Read these files (the page's `File` objects, in the run's order) in the worker,
+    /// slice by slice, then send the results: the page's thread stays out of the data
+    /// path. Progress comes back as [`FromWorker::Ack`] per slice.
+    #[cfg(target_arch = "wasm32")]
+    Read {
+        run: u32,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        files: js_sys::Array,
+    },
     /// Every file has ended: compute and send the results.
     Finish { run: u32 },
     /// Stop and forget the run.

@@ -1,72 +1,35 @@
-//! Reads the user's files slice by slice on the page's thread (the browser does the
-//! actual reading off-thread) and streams them to the worker, at most
-//! [`IN_FLIGHT`](crate::protocol::IN_FLIGHT) slices ahead of its acknowledgements.
+//! Hands the user's files to the worker, which reads them itself (see
+//! [`ToWorker::Read`]): the page's thread never copies file bytes; it only reads the
+//! small preview of a text file for column mapping.
 
-use crate::protocol::{ToWorker, CHUNK_BYTES, IN_FLIGHT};
+use crate::protocol::ToWorker;
 use crate::worker::IngestWorker;
 use futures::channel::mpsc::UnboundedReceiver;
-use futures::StreamExt;
 use gloo_worker::WorkerBridge;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-/// Send every file of run `run` to the worker, then ask for the results. Stops early when
-/// `current` no longer equals `run` (cancelled or replaced). The next slice is read while
-/// the worker decodes the ones before it, so neither waits for the other.
+/// Post the `File` objects of run `run` to the worker (they are structured-cloned as
+/// handles, not copied), which reads, decodes and answers with progress, per-file
+/// summaries and the results. Does nothing when `current` no longer equals `run`.
+/// The worker no longer waits for acknowledgements, so `_acks` is only drained by dropping.
 pub async fn stream_files(
     run: u32,
     files: Vec<web_sys::File>,
     bridge: Rc<WorkerBridge<IngestWorker>>,
-    mut acks: UnboundedReceiver<()>,
+    _acks: UnboundedReceiver<()>,
     current: Rc<Cell<u32>>,
 ) -> Result<(), String> {
-    let mut in_flight = 0usize;
-    for (index, file) in files.iter().enumerate() {
-        let size = file.size();
-        let reading = |start: f64| start_read(file, start, (start + CHUNK_BYTES as f64).min(size));
-        let mut next = (0f64 < size).then(|| reading(0.0));
-        while let Some((end, read)) = next.take() {
-            if current.get() != run {
-                return Ok(());
-            }
-            let buffer = read
-                .map_err(|e| format!("reading {}: {e:?}", file.name()))?
-                .await
-                .map_err(|e| format!("reading {}: {e:?}", file.name()))?;
-            next = (end < size).then(|| reading(end));
-            bridge.send(ToWorker::Chunk {
-                run,
-                file: index as u32,
-                bytes: js_sys::Uint8Array::new(&buffer).to_vec(),
-            });
-            in_flight += 1;
-            while in_flight >= IN_FLIGHT {
-                if acks.next().await.is_none() {
-                    return Err("the worker stopped answering".into());
-                }
-                in_flight -= 1;
-            }
-        }
-        bridge.send(ToWorker::EndFile {
-            run,
-            file: index as u32,
-        });
-    }
     if current.get() == run {
-        bridge.send(ToWorker::Finish { run });
+        let list = js_sys::Array::new();
+        for f in &files {
+            list.push(f);
+        }
+        bridge.send(ToWorker::Read { run, files: list });
     }
     Ok(())
-}
-
-/// Starts reading bytes `start..end` of `file` (the browser reads off this thread);
-/// returns `end` and the read to await.
-fn start_read(file: &web_sys::File, start: f64, end: f64) -> (f64, Result<JsFuture, JsValue>) {
-    let read = file
-        .slice_with_f64_and_f64(start, end)
-        .map(|blob| JsFuture::from(blob.array_buffer()));
-    (end, read)
 }
 
 pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, JsValue> {

@@ -1,18 +1,37 @@
-//! The ingest Web Worker: owns the [`Ingest`] of the current run, then the run's
+//! The ingest Web Worker: reads the run's files itself (the page posts their `File`
+//! objects) and owns the [`Ingest`] of the current run, then the run's
 //! aggregates, labels and configuration, so parsing, aggregation and every recomputation
 //! run off the page's thread.
 
 use crate::analysis::{analyse_with, Analysis};
 use crate::ingest::Ingest;
 use crate::labelling::{label_list, Labelling};
-use crate::protocol::{DeviceLabel, FromWorker, PackedAnalysis, ToWorker};
+use crate::protocol::{DeviceLabel, FromWorker, PackedAnalysis, ToWorker, CHUNK_BYTES};
 use gloo_worker::{Codec, HandlerId, Worker, WorkerScope};
 use svcprint_engine::{Aggregates, Config, Labels};
 use svcprint_flow::Limits;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The files of a run being read in the worker: the file being read and where the next
+/// slice starts.
+struct Reading {
+    run: u32,
+    id: HandlerId,
+    files: Vec<web_sys::File>,
+    file: usize,
+    offset: f64,
+}
+
+/// A slice read by the browser (or why it could not be read).
+pub struct SliceRead {
+    run: u32,
+    result: Result<JsValue, JsValue>,
+}
 
 pub struct IngestWorker {
     run: Option<(u32, Ingest)>,
+    reading: Option<Reading>,
     aggregates: Option<Aggregates>,
     /// Imported and inline labels, and an imported library.
     labelling: Labelling,
@@ -20,26 +39,30 @@ pub struct IngestWorker {
 }
 
 impl Worker for IngestWorker {
-    type Message = ();
+    type Message = SliceRead;
     type Input = ToWorker;
     type Output = FromWorker;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         IngestWorker {
             run: None,
+            reading: None,
             aggregates: None,
             labelling: Labelling::default(),
             config: Config::default(),
         }
     }
 
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
+    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
+        self.slice_read(scope, msg);
+    }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
         match msg {
             ToWorker::Start { run, files, config } => {
                 let files: Vec<_> = files.into_iter().map(|f| (f.name, f.options)).collect();
                 self.aggregates = None;
+                self.reading = None;
                 match Ingest::with_options(&files, config.clone(), Limits::default()) {
                     Ok(ingest) => {
                         self.config = config;
@@ -79,32 +102,32 @@ impl Worker for IngestWorker {
                     }
                 }
             }
-            ToWorker::Finish { run } => match self.run.take() {
-                Some((r, ingest)) if r == run => {
-                    let records = ingest.records();
-                    let (_, aggregates) = ingest.finish_aggregates();
-                    let analysis = self.analyse(&aggregates);
-                    self.aggregates = Some(aggregates);
-                    scope.respond(id, self.finished(run, records, analysis));
-                }
-                other => {
-                    self.run = other;
-                    scope.respond(
+            ToWorker::Read { run, files } => {
+                if self.current(run).is_some() {
+                    let files = files
+                        .iter()
+                        .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
+                        .collect();
+                    self.reading = Some(Reading {
+                        run,
                         id,
-                        FromWorker::Failed {
-                            run,
-                            message: "the worker has no such run".into(),
-                        },
-                    );
+                        files,
+                        file: 0,
+                        offset: 0.0,
+                    });
+                    self.advance(scope);
                 }
-            },
+            }
+            ToWorker::Finish { run } => self.finish_run(scope, id, run),
             ToWorker::Cancel { run } => {
                 if self.run.as_ref().is_some_and(|(r, _)| *r == run) {
                     self.run = None;
+                    self.reading = None;
                 }
             }
             ToWorker::Demo { run, config } => {
                 self.run = None;
+                self.reading = None;
                 match crate::ingest::demo(&config) {
                     Ok((summary, aggregates, labels)) => {
                         let records = summary.records;
@@ -231,6 +254,111 @@ impl Worker for IngestWorker {
 }
 
 impl IngestWorker {
+    /// Starts reading the next slice of the current file (one read at a time: the browser
+    /// reads it while this thread decodes the one before).
+    fn start_read(&mut self, scope: &WorkerScope<Self>) {
+        let Some(r) = &mut self.reading else { return };
+        let file = &r.files[r.file];
+        let end = (r.offset + CHUNK_BYTES as f64).min(file.size());
+        let read = file
+            .slice_with_f64_and_f64(r.offset, end)
+            .map(|blob| JsFuture::from(blob.array_buffer()));
+        r.offset = end;
+        let (run, scope) = (r.run, scope.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = match read {
+                Ok(read) => read.await,
+                Err(e) => Err(e),
+            };
+            scope.send_message(SliceRead { run, result });
+        });
+    }
+
+    /// After the current file's last slice (or at the start): ends the files that have no
+    /// more bytes, then starts reading the next one with bytes, or finishes the run.
+    fn advance(&mut self, scope: &WorkerScope<Self>) {
+        while let Some(r) = &mut self.reading {
+            let (run, id) = (r.run, r.id);
+            match r.files.get(r.file) {
+                Some(f) if r.offset < f.size() => return self.start_read(scope),
+                Some(_) => {
+                    let file = r.file as u32;
+                    r.file += 1;
+                    r.offset = 0.0;
+                    if let Some(summary) = self.current(run).and_then(|i| i.end_file(file)) {
+                        scope.respond(id, FromWorker::FileDone { run, file, summary });
+                    }
+                }
+                None => {
+                    self.reading = None;
+                    return self.finish_run(scope, id, run);
+                }
+            }
+        }
+    }
+
+    /// A slice has been read: read the next while this one is decoded.
+    fn slice_read(&mut self, scope: &WorkerScope<Self>, msg: SliceRead) {
+        if self.current(msg.run).is_none() {
+            return; // cancelled or replaced
+        }
+        let Some(r) = self.reading.as_ref().filter(|r| r.run == msg.run) else {
+            return;
+        };
+        let (run, id, file) = (r.run, r.id, r.file);
+        let more = r.offset < r.files[file].size();
+        let name = r.files[file].name();
+        let buffer = match msg.result {
+            Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+            Err(e) => {
+                self.reading = None;
+                self.run = None;
+                let message = format!("reading {name}: {e:?}");
+                return scope.respond(id, FromWorker::Failed { run, message });
+            }
+        };
+        if more {
+            self.start_read(scope);
+        }
+        if let Some(ingest) = self.current(run) {
+            ingest.feed(file as u32, &buffer);
+            let records = ingest.records();
+            let ack = FromWorker::Ack {
+                run,
+                file: file as u32,
+                bytes: buffer.len() as u64,
+                records,
+            };
+            scope.respond(id, ack);
+        }
+        if !more {
+            self.advance(scope);
+        }
+    }
+
+    /// Every file of run `run` has ended: compute and send the results.
+    fn finish_run(&mut self, scope: &WorkerScope<Self>, id: HandlerId, run: u32) {
+        match self.run.take() {
+            Some((r, ingest)) if r == run => {
+                let records = ingest.records();
+                let (_, aggregates) = ingest.finish_aggregates();
+                let analysis = self.analyse(&aggregates);
+                self.aggregates = Some(aggregates);
+                scope.respond(id, self.finished(run, records, analysis));
+            }
+            other => {
+                self.run = other;
+                scope.respond(
+                    id,
+                    FromWorker::Failed {
+                        run,
+                        message: "the worker has no such run".into(),
+                    },
+                );
+            }
+        }
+    }
+
     fn current(&mut self, run: u32) -> Option<&mut Ingest> {
         match &mut self.run {
             Some((r, ingest)) if *r == run => Some(ingest),
