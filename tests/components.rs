@@ -16,13 +16,17 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use svcprint_engine::exporter::Window;
+use svcprint_engine::identify::{Answer, Evidence, EvidenceItem};
 use svcprint_engine::{Config, DeviceSummary, Labels, ServiceStat};
 use svcprint_flow::{DiagKind, Diagnostic, Diagnostics, FileSummary};
 use svcprint_web::analysis::DeviceFingerprints;
 use svcprint_web::charts::Chart;
+use svcprint_web::compare::{DeviceIdentity, Identification, Query};
 use svcprint_web::components::chart::{ChartView, ChartViewProps};
 use svcprint_web::components::device_table::{DeviceTable, DeviceTableProps};
 use svcprint_web::components::diagnostics::{Diagnostics as DiagnosticsPanel, DiagnosticsProps};
+use svcprint_web::components::identify::{IdentifyView, IdentifyViewProps};
 use svcprint_web::components::labels::LabelImport;
 use svcprint_web::components::params::ParamsPanel;
 use svcprint_web::protocol::DeviceLabel;
@@ -849,4 +853,347 @@ async fn chart_view_draws_on_its_canvas_and_downloads_svg_and_png() {
     assert!(blob.is_none());
     assert_eq!(href, &canvas.to_data_url().unwrap());
     assert!(href.starts_with("data:image/png;base64,"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Identify view
+
+fn window(n: u64) -> Window {
+    Window {
+        first_bin: 0,
+        last_bin: n as i64 - 1,
+        n,
+        start_ms: 1_709_287_200_000,
+        end_ms: 1_709_287_200_000 + n as i64 * 3_600_000,
+    }
+}
+
+fn item(service: &str, query: f64, matched: f64, share: f64) -> EvidenceItem<String> {
+    EvidenceItem {
+        service: service.into(),
+        query,
+        matched,
+        share,
+    }
+}
+
+/// Four devices: one identified, one tied, one below rho, one sharing nothing.
+fn four_identities() -> Identification {
+    let identity = |key: &str, answer: Answer, score: f64, top: &[(&str, f64)]| DeviceIdentity {
+        key: key.into(),
+        query: Query {
+            kind: "stable".into(),
+            window: window(24),
+        },
+        answer,
+        score,
+        nearest: top
+            .iter()
+            .filter(|(_, s)| *s == score)
+            .map(|(l, _)| l.to_string())
+            .collect(),
+        top: top.iter().map(|(l, s)| (l.to_string(), *s)).collect(),
+        evidence: None,
+    };
+    let mut camera = identity(
+        "192.168.1.10",
+        Answer::Label("camera".into()),
+        0.9,
+        &[("camera", 0.9), ("plug", 0.25)],
+    );
+    camera.evidence = Some(Evidence {
+        label: "camera".into(),
+        reference: 0,
+        shared: vec![
+            item("TCP/443", 1.0, 1.0, 0.6),
+            item("UDP/123", 0.5, 0.5, 0.3),
+        ],
+        only_query: vec![item("in:TCP/554", 0.5, 0.0, 0.0)],
+        only_match: Vec::new(),
+    });
+    let mut newcomer = identity(
+        "192.168.1.30",
+        Answer::Unknown,
+        0.4,
+        &[("plug", 0.4), ("camera", 0.2)],
+    );
+    newcomer.query.kind = "pending".into();
+    newcomer.query.window = window(7);
+    newcomer.evidence = Some(Evidence {
+        label: "plug".into(),
+        reference: 3,
+        shared: vec![item("UDP/53", 0.5, 1.0, 0.4)],
+        only_query: vec![item("UDP/5353", 1.0, 0.0, 0.0)],
+        only_match: vec![item("TCP/8883", 0.0, 1.0, 0.0)],
+    });
+    let mut stranger = identity("192.168.1.40", Answer::Unknown, 0.0, &[("camera", 0.0)]);
+    stranger.evidence = Some(Evidence {
+        label: "camera".into(),
+        reference: 0,
+        shared: Vec::new(),
+        only_query: vec![item("UDP/9999", 1.0, 0.0, 0.0)],
+        only_match: vec![item("TCP/443", 0.0, 1.0, 0.0)],
+    });
+    Identification {
+        library: 5,
+        labels: 3,
+        representation: "G2".into(),
+        rho: 0.85,
+        devices: vec![
+            camera,
+            identity(
+                "192.168.1.20",
+                Answer::Ambiguous(vec!["hub".into(), "plug".into()]),
+                1.0,
+                &[("hub", 1.0), ("plug", 1.0), ("camera", 0.1)],
+            ),
+            newcomer,
+            stranger,
+        ],
+        imported: None,
+    }
+}
+
+fn identify_props(selected: Option<&str>, on_select: Callback<String>) -> IdentifyViewProps {
+    IdentifyViewProps {
+        identification: Some(four_identities()),
+        labels: Rc::new(BTreeMap::from([
+            label("192.168.1.10", "front door <b>cam</b>", "camera"),
+            label("192.168.1.20", "hall hub", "hub"),
+        ])),
+        selected: selected.map(str::to_string),
+        on_select,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn identify_view_gives_each_answer_with_its_reason_score_and_top_three() {
+    let chosen = Rc::new(RefCell::new(Vec::<String>::new()));
+    let on_select = {
+        let chosen = chosen.clone();
+        Callback::from(move |k: String| chosen.borrow_mut().push(k))
+    };
+    let m = mount::<IdentifyView>(identify_props(None, on_select)).await;
+
+    assert_eq!(
+        m.text("#identify-library"),
+        "Library: 5 fingerprints of 3 labels (G2), built from the labelled devices; rho = 0.85. Each device's query is its latest fingerprint (or its open window). Labelled devices are in the library, so they find their own fingerprints; the answers for unlabelled devices are the interesting ones."
+    );
+    let keys: Vec<String> = m
+        .all("#identify-table tbody tr")
+        .iter()
+        .map(|tr| tr.get_attribute("data-key").unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "192.168.1.10",
+            "192.168.1.20",
+            "192.168.1.30",
+            "192.168.1.40"
+        ]
+    );
+    // Names are text: the markup in a label stays visible as characters.
+    assert_eq!(
+        m.texts("#identify-table tbody .name"),
+        ["front door <b>cam</b>", "hall hub", "", ""]
+    );
+    assert!(m.find("#identify-table b").is_none());
+    assert_eq!(
+        m.texts("#identify-table tbody .query"),
+        [
+            "stable, 24 h",
+            "stable, 24 h",
+            "pending, 7 h",
+            "stable, 24 h"
+        ]
+    );
+    assert_eq!(
+        m.texts("#identify-table tbody .answer"),
+        ["camera", "ambiguous", "unknown", "unknown"]
+    );
+    assert_eq!(
+        m.texts("#identify-table tbody .why"),
+        [
+            "best score, at least rho 0.85",
+            "tied at the best score: hub, plug",
+            "best score 0.400 is below rho 0.85 (nearest: plug)",
+            "shares no service with any fingerprint of the library",
+        ]
+    );
+    let verdicts: Vec<String> = m
+        .all("#identify-table tbody td.verdict")
+        .iter()
+        .map(|td| td.class_name())
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "verdict label",
+            "verdict ambiguous",
+            "verdict unknown",
+            "verdict unknown"
+        ]
+    );
+    assert_eq!(
+        m.texts("#identify-table tbody .score"),
+        ["0.900", "1.000", "0.400", "0.000"]
+    );
+    assert_eq!(
+        m.texts("#identify-table tbody .top"),
+        [
+            "camera 0.900, plug 0.250",
+            "hub 1.000, plug 1.000, camera 0.100",
+            "plug 0.400, camera 0.200",
+            "camera 0.000",
+        ]
+    );
+
+    // Without a choice the first device is selected and its evidence shown.
+    assert_eq!(
+        m.get("#identify-table tbody tr.selected")
+            .get_attribute("data-key")
+            .as_deref(),
+        Some("192.168.1.10")
+    );
+    assert_eq!(
+        m.get("#evidence").get_attribute("data-key").as_deref(),
+        Some("192.168.1.10")
+    );
+    assert_eq!(
+        m.text("#evidence h3"),
+        "Evidence for front door <b>cam</b>: its fingerprint against the closest one of camera (score 0.900)"
+    );
+    assert_eq!(m.text("#evidence-shared caption"), "Shared services (2)");
+    let shared: Vec<Vec<String>> = m
+        .all("#evidence-shared tbody tr")
+        .iter()
+        .map(|tr| {
+            let cells = tr.query_selector_all("td").unwrap();
+            (0..cells.length())
+                .map(|i| cells.item(i).unwrap().text_content().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        shared,
+        [
+            ["TCP/443", "1.000", "1.000", "0.600"],
+            ["UDP/123", "0.500", "0.500", "0.300"]
+        ]
+    );
+    assert_eq!(
+        m.texts("#evidence-extra tbody tr td:first-child"),
+        ["in:TCP/554"]
+    );
+    assert_eq!(
+        m.text("#evidence-missing caption"),
+        "Only in camera: missing (0)"
+    );
+    assert_eq!(m.texts("#evidence-missing td.none"), ["none"]);
+
+    // Clicking a device asks for it (the parent holds the choice).
+    m.click("#identify-table tbody tr[data-key=\"192.168.1.30\"] button")
+        .await;
+    assert_eq!(*chosen.borrow(), ["192.168.1.30"]);
+}
+
+#[wasm_bindgen_test]
+async fn identify_view_shows_the_chosen_devices_evidence_and_says_when_there_is_no_library() {
+    let m = mount::<IdentifyView>(identify_props(Some("192.168.1.30"), Callback::noop())).await;
+    assert_eq!(
+        m.get("#identify-table tbody tr.selected")
+            .get_attribute("data-key")
+            .as_deref(),
+        Some("192.168.1.30")
+    );
+    assert_eq!(
+        m.text("#evidence h3"),
+        "Evidence for 192.168.1.30: its fingerprint against the closest one of plug (score 0.400)"
+    );
+    assert_eq!(m.texts("#evidence-shared tbody td:first-child"), ["UDP/53"]);
+    assert_eq!(
+        m.texts("#evidence-extra tbody td:first-child"),
+        ["UDP/5353"]
+    );
+    assert_eq!(
+        m.text("#evidence-missing caption"),
+        "Only in plug: missing (1)"
+    );
+    assert_eq!(
+        m.texts("#evidence-missing tbody td:first-child"),
+        ["TCP/8883"]
+    );
+    drop(m);
+
+    // Sharing nothing: the evidence lists only what is on either side.
+    let m = mount::<IdentifyView>(identify_props(Some("192.168.1.40"), Callback::noop())).await;
+    assert_eq!(m.text("#evidence-shared caption"), "Shared services (0)");
+    assert_eq!(
+        m.texts("#evidence-extra tbody td:first-child"),
+        ["UDP/9999"]
+    );
+    assert_eq!(
+        m.texts("#evidence-missing tbody td:first-child"),
+        ["TCP/443"]
+    );
+    drop(m);
+
+    // An empty library: every answer is unknown, and the view says why.
+    let mut props = identify_props(None, Callback::noop());
+    props.identification = Some(Identification {
+        library: 0,
+        labels: 0,
+        representation: "G2".into(),
+        rho: 0.85,
+        devices: vec![DeviceIdentity {
+            key: "192.168.1.50".into(),
+            query: Query {
+                kind: "unstable".into(),
+                window: window(30),
+            },
+            answer: Answer::Unknown,
+            score: 0.0,
+            nearest: Vec::new(),
+            top: Vec::new(),
+            evidence: None,
+        }],
+        imported: None,
+    });
+    let m = mount::<IdentifyView>(props).await;
+    assert_eq!(
+        m.texts("#identify-table tbody .why"),
+        ["the library is empty"]
+    );
+    assert_eq!(m.texts("#identify-table tbody .top"), [""]);
+    assert_eq!(
+        m.text("#evidence .notice"),
+        "No evidence: the library is empty."
+    );
+    drop(m);
+
+    // No labels yet: the view says how to get a library, and shows no table.
+    let m = mount::<IdentifyView>(IdentifyViewProps {
+        identification: None,
+        labels: Rc::new(BTreeMap::new()),
+        selected: None,
+        on_select: Callback::noop(),
+    })
+    .await;
+    assert!(m
+        .text("#identify-empty")
+        .starts_with("Import a label file (or load the demo)"));
+    assert!(m.find("#identify-table").is_none());
+    drop(m);
+
+    // An imported library is named, with the way back to the labels' own.
+    let mut props = identify_props(None, Callback::noop());
+    let mut id = four_identities();
+    id.imported = Some("lab <i>library</i>.json".into());
+    props.identification = Some(id);
+    let m = mount::<IdentifyView>(props).await;
+    assert!(m
+        .text("#identify-library")
+        .starts_with("Library: 5 fingerprints of 3 labels (G2), imported from lab <i>library</i>.json; rho = 0.85."));
+    assert!(m.find("#identify-library i").is_none());
 }
