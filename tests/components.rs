@@ -16,9 +16,10 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use svcprint_engine::evaluate::{ClosedSet, OpenSet, RepresentationResult, SweepPoint};
 use svcprint_engine::exporter::Window;
 use svcprint_engine::identify::{Answer, Evidence, EvidenceItem};
-use svcprint_engine::{Config, DeviceSummary, Labels, ServiceStat};
+use svcprint_engine::{Config, DeviceSummary, Evaluation, Labels, ServiceStat};
 use svcprint_flow::{DiagKind, Diagnostic, Diagnostics, FileSummary};
 use svcprint_web::analysis::DeviceFingerprints;
 use svcprint_web::charts::Chart;
@@ -26,6 +27,7 @@ use svcprint_web::compare::{DeviceIdentity, Identification, Query};
 use svcprint_web::components::chart::{ChartView, ChartViewProps};
 use svcprint_web::components::device_table::{DeviceTable, DeviceTableProps};
 use svcprint_web::components::diagnostics::{Diagnostics as DiagnosticsPanel, DiagnosticsProps};
+use svcprint_web::components::evaluation::{EvaluationProps, EvaluationView};
 use svcprint_web::components::identify::{IdentifyView, IdentifyViewProps};
 use svcprint_web::components::labels::LabelImport;
 use svcprint_web::components::params::ParamsPanel;
@@ -1196,4 +1198,151 @@ async fn identify_view_shows_the_chosen_devices_evidence_and_says_when_there_is_
         .text("#identify-library")
         .starts_with("Library: 5 fingerprints of 3 labels (G2), imported from lab <i>library</i>.json; rho = 0.85."));
     assert!(m.find("#identify-library i").is_none());
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluation view
+
+/// One representation's results: `hits` right of 10 queries, a confusion with a miss and a
+/// tie, and a three-point sweep (AUROC left out when `auroc` is None).
+fn representation(hits: u64, auroc: Option<f64>) -> RepresentationResult {
+    let confusion = BTreeMap::from([
+        (
+            "camera".to_string(),
+            BTreeMap::from([("camera".to_string(), hits - 2), ("plug".to_string(), 1)]),
+        ),
+        (
+            "plug".to_string(),
+            BTreeMap::from([("plug".to_string(), 2), ("ambiguous".to_string(), 1)]),
+        ),
+    ]);
+    let point = |rho: f64, known: f64, rejected: f64| SweepPoint {
+        rho,
+        known_accuracy: known,
+        unknown_rejection: rejected,
+        balanced_accuracy: (known + rejected) / 2.0,
+    };
+    RepresentationResult {
+        closed: ClosedSet {
+            library: 12,
+            queries: 10,
+            correct: hits as usize,
+            accuracy: hits as f64 / 10.0,
+            macro_f1: 0.6543,
+            devices_correct: 1,
+            devices: 2,
+            device_accuracy: 0.5,
+            confusion,
+            per_device: Vec::new(),
+        },
+        open: OpenSet {
+            known_queries: 10,
+            unknown_queries: 4,
+            auroc,
+            best_rho: 0.9,
+            best_balanced_accuracy: 0.8134,
+            sweep: vec![
+                point(0.5, 1.0, 0.0),
+                point(0.9, 0.75, 0.875),
+                point(1.0, 0.1, 1.0),
+            ],
+        },
+    }
+}
+
+#[wasm_bindgen_test]
+async fn evaluation_view_lists_every_representation_and_shows_the_chosen_ones_details() {
+    let representations = BTreeMap::from([
+        ("G2".to_string(), representation(9, Some(0.9375))),
+        ("G4".to_string(), representation(8, Some(0.9))),
+        ("G8".to_string(), representation(7, Some(0.85))),
+        ("SL".to_string(), representation(6, None)),
+        ("SP".to_string(), representation(5, Some(0.5))),
+    ]);
+    let m = mount::<EvaluationView>(EvaluationProps {
+        evaluation: Some(Evaluation {
+            params: Config::default(),
+            representations,
+        }),
+    })
+    .await;
+
+    // method.md M11's order, whatever the map's.
+    let reps: Vec<String> = m
+        .all("#evaluation-table tbody tr")
+        .iter()
+        .map(|tr| tr.get_attribute("data-representation").unwrap())
+        .collect();
+    assert_eq!(reps, ["SL", "SP", "G2", "G4", "G8"]);
+    assert_eq!(
+        m.texts("#evaluation-table tbody .accuracy"),
+        ["60.0%", "50.0%", "90.0%", "80.0%", "70.0%"]
+    );
+    assert_eq!(
+        m.texts("#evaluation-table tr[data-representation=\"G2\"] td"),
+        [
+            "12",
+            "10",
+            "90.0%",
+            "0.654",
+            "50.0% (1/2)",
+            "0.938",
+            "0.90",
+            "81.3%"
+        ]
+    );
+    // No AUROC (no unknown or no known queries) is a dash, not a number.
+    assert_eq!(
+        m.text("#evaluation-table tr[data-representation=\"SL\"] .auroc"),
+        "–"
+    );
+
+    // Details of G2 by default: the confusion matrix, predictions as columns, sorted.
+    assert_eq!(
+        m.text("#confusion caption"),
+        "Closed-set confusion (G2): true label by row, prediction by column"
+    );
+    assert_eq!(
+        m.texts("#confusion thead th"),
+        ["true \\ predicted", "ambiguous", "camera", "plug"]
+    );
+    assert_eq!(
+        m.texts("#confusion tr[data-label=\"camera\"] td"),
+        ["", "7", "1"]
+    );
+    assert_eq!(
+        m.texts("#confusion tr[data-label=\"plug\"] td"),
+        ["1", "", "2"]
+    );
+    // The diagonal's non-empty cells are marked as hits.
+    assert_eq!(m.texts("#confusion td.hit"), ["7", "2"]);
+    let canvas: HtmlCanvasElement = m.get("canvas#open-set-chart").dyn_into().unwrap();
+    assert_eq!(
+        canvas.get_attribute("aria-label").as_deref(),
+        Some("Open-set known accuracy, unknown rejection and balanced accuracy against rho for G2")
+    );
+
+    // Choosing another representation shows its details.
+    m.change("#eval-rep", "SP").await;
+    assert_eq!(
+        m.text("#confusion caption"),
+        "Closed-set confusion (SP): true label by row, prediction by column"
+    );
+    assert_eq!(
+        m.texts("#confusion tr[data-label=\"camera\"] td"),
+        ["", "3", "1"]
+    );
+    let canvas: HtmlCanvasElement = m.get("canvas#open-set-chart").dyn_into().unwrap();
+    assert_eq!(
+        canvas.get_attribute("aria-label").as_deref(),
+        Some("Open-set known accuracy, unknown rejection and balanced accuracy against rho for SP")
+    );
+    drop(m);
+
+    // Before any labels: a notice, no table.
+    let m = mount::<EvaluationView>(EvaluationProps { evaluation: None }).await;
+    assert!(m
+        .text(".notice")
+        .starts_with("Import a label file (or load the demo) to evaluate"));
+    assert!(m.find("#evaluation-table").is_none());
 }
