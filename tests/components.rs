@@ -635,9 +635,40 @@ async fn params_panel_rejects_an_invalid_value_with_a_message_and_applies_a_vali
         Some(Action::ConfigRejected { .. })
     ));
 
-    // Not a number: nothing is sent at all.
+    // Not a number, a negative or fractional count, an empty field: nothing is sent, and
+    // the panel says why and which value stays (it replaces the engine's message).
     let sent = actions.borrow().len();
     m.change("#param-granularity", "many").await;
+    assert_eq!(actions.borrow().len(), sent);
+    assert_eq!(
+        m.text("#param-error"),
+        format!(
+            "granularity: empty or not a number; it stays {}",
+            defaults.granularity
+        )
+    );
+    for (bad, shown) in [
+        ("-3", "\u{201c}-3\u{201d}"),
+        ("2.5", "\u{201c}2.5\u{201d}"),
+        ("", ""),
+    ] {
+        m.change("#param-stable_bins", bad).await;
+        let why = if shown.is_empty() {
+            "empty or not a number".to_string()
+        } else {
+            format!("{shown} is not a whole number, 0 or more")
+        };
+        assert_eq!(
+            m.text("#param-error"),
+            format!("stable_bins: {why}; it stays {}", defaults.stable_bins)
+        );
+    }
+    // A number field hands over text that is not a number as an empty value.
+    m.change("#param-rho", "x").await;
+    assert_eq!(
+        m.text("#param-error"),
+        format!("rho: empty or not a number; it stays {}", defaults.rho)
+    );
     assert_eq!(actions.borrow().len(), sent);
 
     // A valid value clears the message and is what the panel shows from then on.

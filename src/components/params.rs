@@ -127,20 +127,55 @@ const NEXT_LOAD: &[Field] = &[
     num_field!(min_packets, "1", "flows with fewer packets are ignored"),
 ];
 
+/// Why `text` cannot be `f`'s value, and the value that stays in force.
+fn unreadable_message(f: &Field, text: &str, config: &Config) -> String {
+    let wanted = if f.step == "1" {
+        "a whole number, 0 or more"
+    } else {
+        "a number"
+    };
+    let text = text.trim();
+    let kept = (f.get)(config);
+    // A number field reports text that is not a number as empty.
+    if text.is_empty() {
+        format!("{}: empty or not a number; it stays {kept}", f.name)
+    } else {
+        format!(
+            "{}: \u{201c}{text}\u{201d} is not {wanted}; it stays {kept}",
+            f.name
+        )
+    }
+}
+
 fn input_value(e: &Event) -> Option<HtmlInputElement> {
     e.target()?.dyn_into::<HtmlInputElement>().ok()
 }
 
 #[function_component(ParamsPanel)]
 pub fn params_panel(props: &ParamsPanelProps) -> Html {
+    // A value that does not even parse (`-3` or `2.5` for a count, an empty field) never
+    // reaches the engine's validation: it is refused here, with the value that stays.
+    let unreadable = use_state(|| None::<String>);
+    // Every value that is sent clears the refusal of an earlier unreadable one.
+    let emit = {
+        let (cb, unreadable) = (props.on_change.clone(), unreadable.clone());
+        Callback::from(move |c: Config| {
+            unreadable.set(None);
+            cb.emit(c)
+        })
+    };
     let field = |f: &'static Field| {
         let on_change = {
-            let (config, cb) = (props.config.clone(), props.on_change.clone());
+            let (config, cb) = (props.config.clone(), emit.clone());
+            let unreadable = unreadable.clone();
             Callback::from(move |e: Event| {
                 if let Some(input) = input_value(&e) {
                     let mut next = config.clone();
-                    if (f.set)(&mut next, &input.value()).is_some() {
+                    let text = input.value();
+                    if (f.set)(&mut next, &text).is_some() {
                         cb.emit(next);
+                    } else {
+                        unreadable.set(Some(unreadable_message(f, &text, &config)));
                     }
                 }
             })
@@ -150,7 +185,7 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
         let slider = f.range.map(|(min, max)| {
             // Every position while dragging (`input`), not only where it is let go.
             let on_input = {
-                let (config, cb) = (props.config.clone(), props.on_change.clone());
+                let (config, cb) = (props.config.clone(), emit.clone());
                 Callback::from(move |e: InputEvent| {
                     if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
                         let mut next = config.clone();
@@ -179,7 +214,7 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
     };
     let check = |name: &'static str, get: fn(&Config) -> bool, set: fn(&mut Config, bool)| {
         let on_change = {
-            let (config, cb) = (props.config.clone(), props.on_change.clone());
+            let (config, cb) = (props.config.clone(), emit.clone());
             Callback::from(move |e: Event| {
                 if let Some(input) = input_value(&e) {
                     let mut next = config.clone();
@@ -197,7 +232,7 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
         }
     };
     let on_representation = {
-        let (config, cb) = (props.config.clone(), props.on_change.clone());
+        let (config, cb) = (props.config.clone(), emit.clone());
         Callback::from(move |e: Event| {
             let Some(select) = e
                 .target()
@@ -215,7 +250,7 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
         })
     };
     let on_similarity = {
-        let (config, cb) = (props.config.clone(), props.on_change.clone());
+        let (config, cb) = (props.config.clone(), emit.clone());
         Callback::from(move |e: Event| {
             let Some(select) = e
                 .target()
@@ -262,7 +297,7 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
                 { check("ignore_unanswered_inbound", |c| c.ignore_unanswered_inbound, |c, v| c.ignore_unanswered_inbound = v) }
             </div>
             <button type="button" id="param-reset" class="secondary" onclick={{
-                let cb = props.on_change.clone();
+                let cb = emit.clone();
                 Callback::from(move |_| cb.emit(Config::default()))
             }}>{ "Reset to defaults" }</button>
             { " " }
@@ -272,7 +307,7 @@ pub fn params_panel(props: &ParamsPanelProps) -> Html {
             if let Some(ms) = props.recompute_ms {
                 <p class="hint" id="recompute-time" role="status">{ format!("Last recomputation in the worker: {ms:.0} ms") }</p>
             }
-            if let Some(error) = &props.error {
+            if let Some(error) = (*unreadable).as_ref().or(props.error.as_ref()) {
                 <p class="error" role="alert" id="param-error">{ error.clone() }</p>
             }
         </details>
