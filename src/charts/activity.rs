@@ -10,6 +10,9 @@ use svcprint_engine::bins::bin_start_ms;
 
 const DAY_MS: f64 = 86_400_000.0;
 const ROW_PX: u32 = 16;
+/// Fewer services still get this many rows (empty ones below): one row alone would leave
+/// the date axis and the row label no room.
+const MIN_ROWS: usize = 4;
 pub const WIDTH: u32 = 760;
 pub const STABLE: RGBColor = RGBColor(0x2e, 0x7d, 0x32);
 pub const UNSTABLE: RGBColor = RGBColor(0xb4, 0x23, 0x18);
@@ -32,7 +35,7 @@ fn days(from_ms: i64, to_ms: i64) -> std::ops::Range<f64> {
 
 /// The raster's pixel size.
 pub fn raster_size(r: &Raster) -> (u32, u32) {
-    (WIDTH, 80 + ROW_PX * r.services.len().max(1) as u32)
+    (WIDTH, 80 + ROW_PX * r.services.len().max(MIN_ROWS) as u32)
 }
 
 /// Services (rows, most prevalent on top) by time: each cell coloured by the share of its
@@ -43,7 +46,7 @@ pub fn draw_raster<DB: DrawingBackend>(
     title: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
-    let n = r.services.len().max(1);
+    let n = r.services.len().max(MIN_ROWS);
     let col_ms = r.bin_ms.saturating_mul(i64::from(r.bins_per_column));
     let end = r
         .start_ms
@@ -265,6 +268,27 @@ mod tests {
         let half = colour(0.5);
         let half = format!("#{:02X}{:02X}{:02X}", half.0, half.1, half.2);
         assert_eq!(svg.matches(&half).count(), 1, "one half cell");
+    }
+
+    #[test]
+    fn one_service_keeps_room_for_its_label_and_the_dates() {
+        let r = Raster {
+            services: vec!["UDP/53".into()],
+            total_services: 1,
+            start_ms: 1_561_420_800_000, // 2019-06-25
+            bin_ms: H,
+            bins_per_column: 24,
+            columns: 10,
+            cells: vec![1.0; 10],
+        };
+        assert_eq!(raster_size(&r).1, 80 + ROW_PX * MIN_ROWS as u32);
+        let svg = render(
+            |a| draw_raster(a, &r, "activity").expect("to a string"),
+            raster_size(&r),
+        );
+        for label in ["UDP/53", "2019-06-25"] {
+            assert!(svg.lines().any(|l| l.trim() == label), "missing {label}");
+        }
     }
 
     #[test]

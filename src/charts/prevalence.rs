@@ -8,10 +8,13 @@ use svcprint_engine::ServiceStat;
 /// At most this many services are drawn (the list is sorted by prevalence).
 pub const MAX_BARS: usize = 40;
 const BAR_PX: u32 = 22;
+/// Fewer services still get this many rows (empty ones below), so that one or two bars
+/// keep their thickness and the axis its labels.
+const MIN_ROWS: usize = 4;
 
 /// Pixel height that fits `n` bars.
 pub fn height_for(n: usize) -> u32 {
-    70 + BAR_PX * n.clamp(1, MAX_BARS) as u32
+    70 + BAR_PX * n.clamp(MIN_ROWS, MAX_BARS) as u32
 }
 
 /// Draw the services' prevalence as horizontal bars, most prevalent on top.
@@ -22,7 +25,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let shown = &services[..services.len().min(MAX_BARS)];
-    let n = shown.len().max(1);
+    let n = shown.len().max(MIN_ROWS);
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 16))
         .margin(8)
@@ -109,6 +112,44 @@ mod tests {
         assert_eq!(widths.len(), 3, "{svg}");
         assert!((widths[0] / widths[2] - 4.0).abs() < 0.2, "{widths:?}");
         assert!((widths[1] / widths[2] - 2.0).abs() < 0.2, "{widths:?}");
+    }
+
+    #[test]
+    fn one_service_keeps_a_readable_bar_and_label() {
+        let svg = render(&[stat("UDP/53", 0.75)]);
+        assert_eq!(height_for(1), height_for(MIN_ROWS));
+        assert!(
+            svg.contains("prevalence: share of the device"),
+            "axis title: {svg}"
+        );
+        for label in ["UDP/53", "100%"] {
+            assert!(
+                svg.lines().any(|l| l.trim() == label),
+                "missing {label} in {svg}"
+            );
+        }
+        // One bar, as thick as in a chart of MIN_ROWS services.
+        let heights: Vec<f64> = svg
+            .lines()
+            .filter(|l| l.contains("<rect") && l.contains("#1F5F8B"))
+            .filter_map(|l| l.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(heights.len(), 1, "{svg}");
+        let full = render(
+            &(0..MIN_ROWS)
+                .map(|i| stat(&format!("UDP/{i}"), 0.5))
+                .collect::<Vec<_>>(),
+        );
+        let full_heights: Vec<f64> = full
+            .lines()
+            .filter(|l| l.contains("<rect") && l.contains("#1F5F8B"))
+            .filter_map(|l| l.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        assert!(
+            (heights[0] - full_heights[0]).abs() <= 1.0,
+            "{heights:?} {full_heights:?}"
+        );
+        assert!(heights[0] >= 12.0, "{heights:?}");
     }
 
     #[test]
