@@ -1140,6 +1140,42 @@ fn packet_captures_are_rejected_cleanly() {
     assert_eq!(n, 139);
 }
 
+/// A diagnostic's byte offset is where its problem is: the bad set itself, the bad
+/// template record, not the start of the message or set that holds it (the message
+/// text gives the offset inside too, so the two must agree).
+#[test]
+fn diagnostics_point_at_the_bad_set_and_the_bad_template() {
+    let bytes = std::fs::read(corpus().join("ipfixcol/bad-length-in-set.ipfix")).expect("read");
+    let (_, s) = svcprint_flow::decode_all(0, "bad.ipfix", &bytes, Limits::default());
+    let at = |kind: svcprint_flow::DiagKind| {
+        s.diagnostics
+            .kept
+            .iter()
+            .find(|d| d.kind == kind)
+            .map(|d| (d.offset, d.message.clone()))
+            .unwrap_or_else(|| panic!("no {kind:?} in {:?}", s.diagnostics))
+    };
+    // The message starts at byte 0, its first set at 16 (body at 20).
+    let (offset, message) = at(svcprint_flow::DiagKind::Framing);
+    assert!(
+        message.contains("set id 0 at message offset 1076"),
+        "{message}"
+    );
+    assert_eq!(offset, Some(1076));
+    let (offset, message) = at(svcprint_flow::DiagKind::Template);
+    assert!(
+        message.contains("template 258 at set offset 988"),
+        "{message}"
+    );
+    assert_eq!(offset, Some(20 + 988));
+    let (offset, message) = at(svcprint_flow::DiagKind::Truncated);
+    assert!(
+        message.starts_with("message 0: IPFIX message length 1384"),
+        "{message}"
+    );
+    assert_eq!(offset, Some(0));
+}
+
 fn group(name: &str) -> &'static G {
     GROUPS
         .iter()

@@ -206,9 +206,10 @@ impl Decoder {
             let set = match set {
                 Ok(s) => s,
                 Err(e) => {
+                    // At the bad set itself (the message gives its offset within).
                     self.diag(
                         sink.diags,
-                        offset,
+                        offset + e.offset() as u64,
                         DiagKind::Framing,
                         format!(
                             "message {index}, set {set_index}: {e}; rest of the message skipped"
@@ -235,9 +236,10 @@ impl Decoder {
                             template::TemplateError::TooManyFields { .. } => DiagKind::Limit,
                             _ => DiagKind::Template,
                         };
+                        // At the bad template record when it is known, else the set body.
                         self.diag(
                             sink.diags,
-                            loc.offset,
+                            loc.offset + e.offset().unwrap_or(0) as u64,
                             kind,
                             format!(
                                 "message {index}, set {set_index}: {e}; rest of the set skipped"

@@ -21,6 +21,15 @@ pub enum SetError {
     },
 }
 
+impl SetError {
+    /// Where the bad set starts, from the start of its message.
+    pub fn offset(&self) -> usize {
+        match self {
+            SetError::Length { offset, .. } => *offset,
+        }
+    }
+}
+
 impl std::fmt::Display for SetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -44,6 +44,18 @@ pub enum TemplateError {
     ScopeCount { id: u16, scope: u16, fields: u16 },
 }
 
+impl TemplateError {
+    /// Where the bad template record starts in the set body, when known.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            TemplateError::PastSetEnd { offset, .. } | TemplateError::ReservedId { offset, .. } => {
+                Some(*offset)
+            }
+            TemplateError::TooManyFields { .. } | TemplateError::ScopeCount { .. } => None,
+        }
+    }
+}
+
 impl std::fmt::Display for TemplateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
