@@ -27,6 +27,7 @@ function option(name, fallback) {
 }
 const formats = option("--formats", "csv,ipfix").split(",");
 const fixedHomes = Number(option("--fixed-homes", "35"));
+const onlyShapes = option("--shapes", "fleet,fixed").split(",");
 const counts = argv.map(Number).filter((n) => n > 0);
 
 // The Chromium processes started by this script: descendants of this node process.
@@ -47,13 +48,19 @@ function chromiumPids() {
   return ours;
 }
 
-// Proportional set size of the Chromium process tree, MB.
-function chromiumPssMb() {
+// Proportional set size of the Chromium process tree, MB; `byType` (if given) gets the
+// PSS per process type (browser, renderer, gpu-process, utility, ...).
+function chromiumPssMb(byType) {
   let kb = 0;
   for (const pid of chromiumPids()) {
     try {
       const m = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
-      if (m) kb += Number(m[1]);
+      if (!m) continue;
+      kb += Number(m[1]);
+      if (byType) {
+        const type = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").match(/--type=([a-z-]+)/)?.[1] ?? "browser";
+        byType[type] = (byType[type] ?? 0) + Number(m[1]) / 1024;
+      }
     } catch { /* process ended */ }
   }
   return kb / 1024;
@@ -86,7 +93,10 @@ const runs = [];
 for (const flows of counts.length ? counts : [1_000_000, 10_000_000]) {
   const fleet = Math.max(1, Math.ceil(flows / 29_000));
   const shapes = fleet === fixedHomes ? [["fleet = fixed", fleet]] : [["fleet", fleet], ["fixed", fixedHomes]];
-  for (const [shape, homes] of shapes) for (const format of formats) runs.push({ flows, shape, homes, format });
+  for (const [shape, homes] of shapes) {
+    if (!shape.split(" = ").some((s) => onlyShapes.includes(s))) continue;
+    for (const format of formats) runs.push({ flows, shape, homes, format });
+  }
 }
 
 const app = await start();
@@ -111,17 +121,29 @@ for (const run of runs) {
       if (window.__tableAt === null && document.getElementById("device-table")) window.__tableAt = performance.now();
     }).observe(document.body, { childList: true, subtree: true });
   });
-  const before = chromiumPssMb();
+  const typesBefore = {};
+  const before = chromiumPssMb(typesBefore);
   const cpu0 = workerCpuS();
   let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, chromiumPssMb()); }, 100);
+  // The peak PSS of each process type (not necessarily at the same moment).
+  const typesPeak = {};
+  const sample = () => {
+    const types = {};
+    peak = Math.max(peak, chromiumPssMb(types));
+    for (const [t, mb] of Object.entries(types)) typesPeak[t] = Math.max(typesPeak[t] ?? 0, mb);
+  };
+  const sampler = setInterval(sample, 100);
   const t1 = Date.now();
   await page.setInputFiles("#file-input", file);
   await page.waitForSelector("#device-table tbody tr", { timeout: 900_000 });
   const browserS = (Date.now() - t1) / 1000;
   const workerS = workerCpuS() - cpu0;
   clearInterval(sampler);
-  peak = Math.max(peak, chromiumPssMb());
+  sample();
+  // The worker's wasm memory (it never shrinks, so this is its peak): the glue's init
+  // function answers the instance's exports once it has run.
+  const worker = page.workers()[0];
+  const wasmMb = worker ? await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength / 2 ** 20) : NaN;
   // Tasks that ended before the results appeared are ingestion; the one that inserted the
   // results (and any after) are the rendering of the results.
   await page.waitForTimeout(500);
@@ -145,6 +167,8 @@ for (const run of runs) {
     worker_cpu_s: Number(workerS.toFixed(2)),
     longest_task_ingestion_ms: Math.round(ingestLongest), longest_task_rendering_ms: Math.round(renderLongest),
     chromium_pss_mb_before: Math.round(before), chromium_pss_mb_peak: Math.round(peak),
+    pss_mb_by_type: Object.fromEntries(Object.keys(typesPeak).map((t) => [t, `${Math.round(typesBefore[t] ?? 0)} → ${Math.round(typesPeak[t])}`])),
+    worker_wasm_memory_mb: Math.round(wasmMb),
     load: os.loadavg().map((l) => l.toFixed(1)).join(" "),
   };
   console.log(JSON.stringify(r));
