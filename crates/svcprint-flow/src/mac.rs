@@ -12,29 +12,45 @@ impl Mac {
         self.0 == [0; 6]
     }
 
+    /// [`Mac::parse`] of raw bytes (`None` when they are not UTF-8), the common
+    /// `aa:bb:cc:dd:ee:ff` form read without a UTF-8 check.
+    pub fn parse_bytes(b: &[u8]) -> Option<Mac> {
+        Self::parse_17(b).or_else(|| Self::parse(std::str::from_utf8(b).ok()?))
+    }
+
+    /// The common `aa:bb:cc:dd:ee:ff` / `aa-bb-…` form (exactly 17 bytes, one separator).
+    fn parse_17(bytes: &[u8]) -> Option<Mac> {
+        if bytes.len() != 17 {
+            return None;
+        }
+        let hex = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        };
+        let sep = bytes[2];
+        let mut ok = sep == b':' || sep == b'-';
+        let mut out = [0u8; 6];
+        for (i, slot) in out.iter_mut().enumerate() {
+            let at = 3 * i;
+            ok &= i == 5 || bytes[at + 2] == sep;
+            match (hex(bytes[at]), hex(bytes[at + 1])) {
+                (Some(h), Some(l)) => *slot = h << 4 | l,
+                _ => ok = false,
+            }
+        }
+        ok.then_some(Mac(out))
+    }
+
     /// Parse `aa:bb:cc:dd:ee:ff`, `aa-bb-cc-dd-ee-ff`, `aabb.ccdd.eeff`, `aabbccddeeff`,
     /// and groups without zero padding (`f8:da:c:7b:a:8f`). Case-insensitive.
     pub fn parse(text: &str) -> Option<Mac> {
         let t = text.trim();
         let bytes = t.as_bytes();
         let mut out = [0u8; 6];
-        // Fast path for the common `aa:bb:cc:dd:ee:ff` / `aa-bb-…` form.
-        if bytes.len() == 17 {
-            let sep = bytes[2];
-            let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-            let mut ok = sep == b':' || sep == b'-';
-            for (i, slot) in out.iter_mut().enumerate() {
-                let at = 3 * i;
-                ok &= i == 5 || bytes[at + 2] == sep;
-                match (hex(bytes[at]), hex(bytes[at + 1])) {
-                    (Some(h), Some(l)) => *slot = h << 4 | l,
-                    _ => ok = false,
-                }
-            }
-            if ok {
-                return Some(Mac(out));
-            }
-            out = [0u8; 6];
+        if let Some(m) = Self::parse_17(bytes) {
+            return Some(m);
         }
         if bytes.contains(&b':') || bytes.contains(&b'-') {
             let mut n = 0usize;
@@ -78,6 +94,29 @@ impl fmt::Debug for Mac {
 #[cfg(test)]
 mod tests {
     use super::Mac;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// Bytes read as text: the same answer as `parse` of that text.
+        #[test]
+        fn parse_bytes_equals_parse(
+            digits in proptest::collection::vec(proptest::sample::select(b"0aF9fAAA0g \xc3".to_vec()), 12),
+            seps in proptest::collection::vec(proptest::sample::select(b"::::---. ".to_vec()), 5),
+            junk in proptest::collection::vec(proptest::sample::select(b"0: ".to_vec()), 0..2),
+        ) {
+            let mut text = Vec::new();
+            for (i, pair) in digits.chunks(2).enumerate() {
+                text.extend_from_slice(pair);
+                if let Some(&s) = seps.get(i) {
+                    text.push(s);
+                }
+            }
+            text.extend_from_slice(&junk);
+            let via_str = std::str::from_utf8(&text).ok().and_then(Mac::parse);
+            proptest::prop_assert_eq!(Mac::parse_bytes(&text), via_str);
+        }
+    }
 
     #[test]
     fn parses_common_notations_to_the_same_address() {

@@ -76,7 +76,13 @@ pub fn parse_datetime_ms(s: &str) -> Option<i64> {
 /// offset): `(ms, true)`. Without one the time is read as UTC and `false` is returned,
 /// so that the caller can apply a user-given offset to zone-less values.
 pub fn parse_datetime_zoned(s: &str) -> Option<(i64, bool)> {
-    let b = s.trim_ascii().as_bytes();
+    parse_datetime_zoned_bytes(s.as_bytes())
+}
+
+/// [`parse_datetime_zoned`] of raw bytes: what it accepts is ASCII, so any bytes it
+/// reads are that text (no UTF-8 check needed first).
+pub fn parse_datetime_zoned_bytes(b: &[u8]) -> Option<(i64, bool)> {
+    let b = b.trim_ascii();
     let year = digits(b, 0, 4)?;
     let month = digits(b, 5, 2)?;
     let day = digits(b, 8, 2)?;

@@ -20,6 +20,18 @@ pub fn parse_u64(b: &[u8]) -> Option<u64> {
         return None;
     }
     let mut v: u64 = 0;
+    if b.len() <= 19 {
+        // Up to 19 digits cannot overflow (10^19 - 1 < u64::MAX): plain arithmetic. In
+        // wasm32 `checked_mul` on u64 is a call to a 128-bit multiply, once per digit.
+        for &c in b {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            v = v * 10 + u64::from(d);
+        }
+        return Some(v);
+    }
     for &c in b {
         if !c.is_ascii_digit() {
             return None;
@@ -27,6 +39,35 @@ pub fn parse_u64(b: &[u8]) -> Option<u64> {
         v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
     }
     Some(v)
+}
+
+/// An IPv4 address in its canonical dotted form (`10.0.1.112`: four decimal octets
+/// 0-255, no leading zero, no space), read straight from the bytes. `None` for any other
+/// text, which the caller gives to `std`'s parser: every text accepted here means the same
+/// address there, so this is a fast path only (std's parser wants a `&str`, whose UTF-8
+/// check and generic parser cost more than the whole of this in wasm).
+pub fn parse_ipv4_canonical(b: &[u8]) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (k, slot) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let first = i;
+        let mut v = 0u32;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit() && i - first < 3) {
+            v = v * 10 + u32::from(c - b'0');
+            i += 1;
+        }
+        if i == first || (i - first > 1 && b[first] == b'0') {
+            return None;
+        }
+        *slot = u8::try_from(v).ok()?;
+    }
+    (i == b.len()).then(|| std::net::Ipv4Addr::from(octets))
 }
 
 /// Unsigned integer, decimal or `0x` hexadecimal.
@@ -37,7 +78,12 @@ pub fn parse_uint(b: &[u8]) -> Option<u64> {
             let mut v: u64 = 0;
             for &c in hex {
                 let d = (c as char).to_digit(16)?;
-                v = v.checked_mul(16)?.checked_add(u64::from(d))?;
+                // v * 16 + d overflows exactly when v >= 2^60 (a shift, where `checked_mul`
+                // costs a 128-bit multiply in wasm32).
+                if v >> 60 != 0 {
+                    return None;
+                }
+                v = v << 4 | u64::from(d);
             }
             Some(v)
         }
@@ -152,6 +198,38 @@ pub(crate) fn excerpt(b: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// Decimal and hex integers: the same as std's parsers (overflow included).
+        #[test]
+        fn integers_agree_with_std(
+            text in proptest::collection::vec(proptest::sample::select(b"0123456789".to_vec()), 0..23),
+            n in proptest::num::u64::ANY,
+            hex in proptest::collection::vec(proptest::sample::select(b"0123456789abcdefF".to_vec()), 1..19),
+        ) {
+            let text = std::str::from_utf8(&text).unwrap_or_default();
+            proptest::prop_assert_eq!(super::parse_u64(text.as_bytes()), text.parse::<u64>().ok());
+            proptest::prop_assert_eq!(super::parse_u64(n.to_string().as_bytes()), Some(n));
+            let hex = std::str::from_utf8(&hex).unwrap_or_default();
+            proptest::prop_assert_eq!(super::parse_uint(format!("0x{hex}").as_bytes()), u64::from_str_radix(hex, 16).ok());
+        }
+
+        /// The canonical IPv4 fast path accepts only what std's parser reads the same way.
+        #[test]
+        fn ipv4_canonical_agrees_with_std(
+            text in proptest::collection::vec(proptest::sample::select(b"0123456789.. a:".to_vec()), 0..18),
+            octets in proptest::array::uniform4(0u8..=255),
+        ) {
+            let canonical = std::net::Ipv4Addr::from(octets).to_string();
+            proptest::prop_assert_eq!(super::parse_ipv4_canonical(canonical.as_bytes()), Some(std::net::Ipv4Addr::from(octets)));
+            if let Some(fast) = super::parse_ipv4_canonical(&text) {
+                let std = std::str::from_utf8(&text).ok().and_then(|s| s.parse::<std::net::Ipv4Addr>().ok());
+                proptest::prop_assert_eq!(Some(fast), std);
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

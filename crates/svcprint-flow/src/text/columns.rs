@@ -9,7 +9,7 @@
 use crate::mac::Mac;
 use crate::record::{FlowRecord, Position};
 use crate::text::dialect::Dialect;
-use crate::time::{parse_datetime_zoned, parse_day_first_ms};
+use crate::time::{parse_datetime_zoned_bytes, parse_day_first_ms};
 use crate::value::{
     parse_protocol, parse_tcp_flags, parse_time_ms, parse_u64, parse_uint, TimeUnit,
 };
@@ -749,9 +749,15 @@ impl Plan {
     }
 
     fn addr<V: Values>(&self, row: &V, f: Field) -> Result<IpAddr, RowError> {
-        self.parse(row, f, "not an IP address", |v, _| {
-            std::str::from_utf8(v).ok()?.parse::<IpAddr>().ok()
-        })?
+        self.parse(
+            row,
+            f,
+            "not an IP address",
+            |v, _| match crate::value::parse_ipv4_canonical(v) {
+                Some(a) => Some(IpAddr::V4(a)),
+                None => std::str::from_utf8(v).ok()?.parse::<IpAddr>().ok(),
+            },
+        )?
         .ok_or((self.first_col(f), "required value is empty"))
     }
 }
@@ -759,8 +765,7 @@ impl Plan {
 /// A MAC in any notation [`Mac::parse`] reads; one trailing `:` is tolerated because
 /// super_mediator 1.x's `mdPrintMAC` writes `aa:bb:cc:dd:ee:ff:` (src/mediator_print.c).
 fn parse_mac(v: &[u8]) -> Option<Mac> {
-    let s = std::str::from_utf8(v).ok()?;
-    Mac::parse(s).or_else(|| Mac::parse(s.strip_suffix(':')?))
+    Mac::parse_bytes(v).or_else(|| Mac::parse(std::str::from_utf8(v).ok()?.strip_suffix(':')?))
 }
 
 /// A count: an unsigned integer; a float with a zero fraction (`12.0`, as JSON
@@ -814,11 +819,10 @@ pub(crate) fn parse_time(v: &[u8], unit: Option<TimeUnit>, tz_ms: i64) -> Option
             return parse_time_ms(v, unit);
         }
     }
-    let s = std::str::from_utf8(v).ok()?;
-    match parse_datetime_zoned(s) {
+    match parse_datetime_zoned_bytes(v) {
         Some((ms, true)) => Some(ms),
         Some((ms, false)) => ms.checked_sub(tz_ms),
-        None => parse_day_first_ms(s)?.checked_sub(tz_ms),
+        None => parse_day_first_ms(std::str::from_utf8(v).ok()?)?.checked_sub(tz_ms),
     }
 }
 
