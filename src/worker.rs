@@ -13,17 +13,31 @@ use svcprint_flow::Limits;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The files of a run being read in the worker: the file being read and where the next
-/// slice starts.
+/// The files of a run being read in the worker: the file being read and how.
 struct Reading {
     run: u32,
     id: HandlerId,
     files: Vec<web_sys::File>,
     file: usize,
-    offset: f64,
+    source: Source,
+    /// Bytes decoded since the last `Ack` (progress goes out every `CHUNK_BYTES`).
+    unacked: u64,
 }
 
-/// A slice read by the browser (or why it could not be read).
+/// How the current file is read.
+enum Source {
+    /// Not opened yet.
+    Closed,
+    /// Its stream, read into the worker's one reused buffer (a BYOB reader): no new
+    /// `ArrayBuffer` per read, so no garbage grows with the input.
+    Stream(web_sys::ReadableStreamByobReader),
+    /// Where the browser gives no byte stream for files: `CHUNK_BYTES` slices by
+    /// `Blob.arrayBuffer` (a new buffer each), the next one starting at `offset`.
+    Slices { offset: f64 },
+}
+
+/// A read of the browser has ended: `Ok` with the stream's `{ value, done }` or a slice's
+/// `ArrayBuffer`, or why it could not be read.
 pub struct SliceRead {
     run: u32,
     result: Result<JsValue, JsValue>,
@@ -32,6 +46,12 @@ pub struct SliceRead {
 pub struct IngestWorker {
     run: Option<(u32, Ingest)>,
     reading: Option<Reading>,
+    /// The buffer the stream reads fill, `CHUNK_BYTES` long: handed to each read and given
+    /// back by it (transferred, not copied); `None` while a read has it.
+    buffer: Option<js_sys::ArrayBuffer>,
+    /// The bytes of the last read, copied out of the buffer so that the next read runs
+    /// while they are decoded; reused, at most `CHUNK_BYTES` long.
+    bytes: Vec<u8>,
     aggregates: Option<Aggregates>,
     /// Imported and inline labels, and an imported library.
     labelling: Labelling,
@@ -47,6 +67,8 @@ impl Worker for IngestWorker {
         IngestWorker {
             run: None,
             reading: None,
+            buffer: None,
+            bytes: Vec::new(),
             aggregates: None,
             labelling: Labelling::default(),
             config: Config::default(),
@@ -62,7 +84,7 @@ impl Worker for IngestWorker {
             ToWorker::Start { run, files, config } => {
                 let files: Vec<_> = files.into_iter().map(|f| (f.name, f.options)).collect();
                 self.aggregates = None;
-                self.reading = None;
+                self.stop_reading();
                 match Ingest::with_options(&files, config.clone(), Limits::default()) {
                     Ok(ingest) => {
                         self.config = config;
@@ -108,12 +130,14 @@ impl Worker for IngestWorker {
                         .iter()
                         .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
                         .collect();
+                    self.stop_reading();
                     self.reading = Some(Reading {
                         run,
                         id,
                         files,
                         file: 0,
-                        offset: 0.0,
+                        source: Source::Closed,
+                        unacked: 0,
                     });
                     self.advance(scope);
                 }
@@ -122,12 +146,12 @@ impl Worker for IngestWorker {
             ToWorker::Cancel { run } => {
                 if self.run.as_ref().is_some_and(|(r, _)| *r == run) {
                     self.run = None;
-                    self.reading = None;
+                    self.stop_reading();
                 }
             }
             ToWorker::Demo { run, config } => {
                 self.run = None;
-                self.reading = None;
+                self.stop_reading();
                 match crate::ingest::demo(&config) {
                     Ok((summary, aggregates, labels)) => {
                         let records = summary.records;
@@ -254,16 +278,41 @@ impl Worker for IngestWorker {
 }
 
 impl IngestWorker {
-    /// Starts reading the next slice of the current file (one read at a time: the browser
-    /// reads it while this thread decodes the one before).
+    /// Drops the reading of the run (a read in flight lands later and is ignored).
+    fn stop_reading(&mut self) {
+        if let Some(Reading {
+            source: Source::Stream(reader),
+            ..
+        }) = self.reading.take()
+        {
+            let _ = reader.cancel();
+        }
+    }
+
+    /// Starts the next read of the current file (one at a time: the browser reads while
+    /// this thread decodes the bytes before).
     fn start_read(&mut self, scope: &WorkerScope<Self>) {
         let Some(r) = &mut self.reading else { return };
-        let file = &r.files[r.file];
-        let end = (r.offset + CHUNK_BYTES as f64).min(file.size());
-        let read = file
-            .slice_with_f64_and_f64(r.offset, end)
-            .map(|blob| JsFuture::from(blob.array_buffer()));
-        r.offset = end;
+        let read = match &mut r.source {
+            Source::Closed => return,
+            Source::Stream(reader) => {
+                let buffer = self
+                    .buffer
+                    .take()
+                    .unwrap_or_else(|| js_sys::ArrayBuffer::new(CHUNK_BYTES as u32));
+                let view = js_sys::Uint8Array::new(&buffer);
+                Ok(JsFuture::from(reader.read_with_array_buffer_view(&view)))
+            }
+            Source::Slices { offset } => {
+                let file = &r.files[r.file];
+                let end = (*offset + CHUNK_BYTES as f64).min(file.size());
+                let read = file
+                    .slice_with_f64_and_f64(*offset, end)
+                    .map(|blob| JsFuture::from(blob.array_buffer()));
+                *offset = end;
+                read
+            }
+        };
         let (run, scope) = (r.run, scope.clone());
         wasm_bindgen_futures::spawn_local(async move {
             let result = match read {
@@ -274,63 +323,128 @@ impl IngestWorker {
         });
     }
 
-    /// After the current file's last slice (or at the start): ends the files that have no
-    /// more bytes, then starts reading the next one with bytes, or finishes the run.
+    /// At the start and after the current file's last bytes: opens the next file with
+    /// bytes and starts reading it (ending the empty ones and the one just read), or
+    /// finishes the run.
     fn advance(&mut self, scope: &WorkerScope<Self>) {
         while let Some(r) = &mut self.reading {
             let (run, id) = (r.run, r.id);
-            match r.files.get(r.file) {
-                Some(f) if r.offset < f.size() => return self.start_read(scope),
-                Some(_) => {
+            let Some(f) = r.files.get(r.file) else {
+                self.reading = None;
+                return self.finish_run(scope, id, run);
+            };
+            match &r.source {
+                Source::Closed if f.size() > 0.0 => {
+                    r.source = match web_sys::ReadableStreamByobReader::new(&f.stream()) {
+                        Ok(reader) => Source::Stream(reader),
+                        Err(_) => Source::Slices { offset: 0.0 },
+                    };
+                    return self.start_read(scope);
+                }
+                Source::Slices { offset } if *offset < f.size() => {
+                    return self.start_read(scope);
+                }
+                _ => {
                     let file = r.file as u32;
                     r.file += 1;
-                    r.offset = 0.0;
-                    if let Some(summary) = self.current(run).and_then(|i| i.end_file(file)) {
-                        scope.respond(id, FromWorker::FileDone { run, file, summary });
+                    r.source = Source::Closed;
+                    let unacked = std::mem::take(&mut r.unacked);
+                    if let Some(ingest) = self.current(run) {
+                        if unacked > 0 {
+                            let records = ingest.records();
+                            let ack = FromWorker::Ack {
+                                run,
+                                file,
+                                bytes: unacked,
+                                records,
+                            };
+                            scope.respond(id, ack);
+                        }
+                        if let Some(summary) = ingest.end_file(file) {
+                            scope.respond(id, FromWorker::FileDone { run, file, summary });
+                        }
                     }
-                }
-                None => {
-                    self.reading = None;
-                    return self.finish_run(scope, id, run);
                 }
             }
         }
     }
 
-    /// A slice has been read: read the next while this one is decoded.
+    /// A read has ended: copy its bytes out, start the next read, decode them.
     fn slice_read(&mut self, scope: &WorkerScope<Self>, msg: SliceRead) {
+        // A stream read gives the buffer back, whichever run it was for.
+        let view = msg.result.as_ref().ok().and_then(|v| {
+            js_sys::Reflect::get(v, &JsValue::from_str("value"))
+                .ok()?
+                .dyn_into::<js_sys::Uint8Array>()
+                .ok()
+        });
+        if let Some(view) = &view {
+            let buffer = view.buffer();
+            if buffer.byte_length() as usize == CHUNK_BYTES {
+                self.buffer = Some(buffer);
+            }
+        }
         if self.current(msg.run).is_none() {
             return; // cancelled or replaced
         }
-        let Some(r) = self.reading.as_ref().filter(|r| r.run == msg.run) else {
+        let Some(r) = self.reading.as_mut().filter(|r| r.run == msg.run) else {
             return;
         };
         let (run, id, file) = (r.run, r.id, r.file);
-        let more = r.offset < r.files[file].size();
-        let name = r.files[file].name();
-        let buffer = match msg.result {
-            Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+        let value = match msg.result {
+            Ok(value) => value,
             Err(e) => {
-                self.reading = None;
+                let message = format!("reading {}: {e:?}", r.files[file].name());
+                self.stop_reading();
                 self.run = None;
-                let message = format!("reading {name}: {e:?}");
                 return scope.respond(id, FromWorker::Failed { run, message });
             }
         };
+        // The bytes read (none at the end of a stream) and whether more follow.
+        let (bytes, more) = match &r.source {
+            Source::Stream(_) => {
+                let done = js_sys::Reflect::get(&value, &JsValue::from_str("done"))
+                    .map_or(true, |d| d.is_truthy());
+                (view.filter(|_| !done), !done)
+            }
+            Source::Slices { offset } => (
+                Some(js_sys::Uint8Array::new(&value)),
+                *offset < r.files[file].size(),
+            ),
+            Source::Closed => (None, false),
+        };
+        let n = bytes.as_ref().map_or(0, |b| b.length() as usize);
+        if let Some(bytes) = &bytes {
+            if self.bytes.len() < n {
+                self.bytes.resize(n.max(CHUNK_BYTES), 0);
+            }
+            bytes.copy_to(&mut self.bytes[..n]);
+        }
         if more {
             self.start_read(scope);
         }
-        if let Some(ingest) = self.current(run) {
-            ingest.feed(file as u32, &buffer);
-            let records = ingest.records();
-            let ack = FromWorker::Ack {
-                run,
-                file: file as u32,
-                bytes: buffer.len() as u64,
-                records,
-            };
-            scope.respond(id, ack);
+        let mut unacked = 0;
+        if let Some(r) = &mut self.reading {
+            r.unacked += n as u64;
+            if r.unacked >= CHUNK_BYTES as u64 && more {
+                unacked = std::mem::take(&mut r.unacked);
+            }
         }
+        let bytes = std::mem::take(&mut self.bytes);
+        if let Some(ingest) = self.current(run) {
+            ingest.feed(file as u32, &bytes[..n]);
+            if unacked > 0 {
+                let records = ingest.records();
+                let ack = FromWorker::Ack {
+                    run,
+                    file: file as u32,
+                    bytes: unacked,
+                    records,
+                };
+                scope.respond(id, ack);
+            }
+        }
+        self.bytes = bytes;
         if !more {
             self.advance(scope);
         }
