@@ -111,6 +111,12 @@ pub fn human_count(v: f64) -> String {
     out
 }
 
+/// `n` and the noun, singular for one (`1 problem`, `3 problems`).
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +184,12 @@ mod tests {
         assert_eq!(human_count(1234567.4), "1\u{202f}234\u{202f}567");
         assert_eq!(human_count(999.0), "999");
         assert_eq!(human_count(1000.0), "1\u{202f}000");
+    }
+
+    #[test]
+    fn counts_are_singular_for_one_only() {
+        assert_eq!(count(0u64, "problem", "problems"), "0 problems");
+        assert_eq!(count(1u64, "problem", "problems"), "1 problem");
+        assert_eq!(count(2u64, "device", "devices"), "2 devices");
     }
 }

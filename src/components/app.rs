@@ -451,6 +451,20 @@ pub fn app() -> Html {
     // With results, every recomputation is answered by the worker: parameters wait while
     // one runs (only the latest is sent), other requests are counted.
     let done = store.0.phase == Phase::Done;
+    // When results arrive and the focus was lost with the control that started the run
+    // (the demo button and the file picker are disabled while reading), the keyboard
+    // continues from the result views' tab bar instead of the top of the page.
+    {
+        let view = store.0.view;
+        use_effect_with(done, move |done| {
+            let lost = gloo::utils::document()
+                .active_element()
+                .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+            if *done && lost {
+                super::views::focus_tab(view);
+            }
+        });
+    }
     let on_config = {
         let driver = driver.clone();
         let dispatcher = store.dispatcher();
@@ -571,7 +585,7 @@ pub fn app() -> Html {
             let note = match super::saved::clear() {
                 Ok(n) => StorageNote {
                     ok: true,
-                    text: format!("Cleared everything svcprint had saved in this browser ({n} items, column mappings included). What is on the page stays until it is reloaded."),
+                    text: format!("Cleared everything svcprint had saved in this browser ({}, column mappings included). What is on the page stays until it is reloaded.", super::count(n as u64, "item", "items")),
                 },
                 Err(why) => StorageNote {
                     ok: false,
@@ -605,6 +619,8 @@ pub fn app() -> Html {
         Callback::from(move |key: String| {
             dispatcher.dispatch(Action::Select(key));
             dispatcher.dispatch(Action::Show(View::Device));
+            // The row's link goes with the table: the keyboard continues from the tab.
+            super::views::focus_tab(View::Device);
         })
     };
     let on_pick = {

@@ -41,7 +41,7 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                             <button type="button" class="secondary map-columns" onclick={on_map}>{ "Map columns…" }</button>
                         }
                         if problems > 0 {
-                            { format!(" · {problems} problems") }
+                            { format!(" · {}", super::count(problems, "problem", "problems")) }
                             <ul class="diagnostics">
                             { for s.diagnostics.kept.iter().take(50).map(|d| html! { <li>{ d.to_string() }</li> }) }
                             </ul>

@@ -69,15 +69,15 @@ pub fn label_import(props: &LabelImportProps) -> Html {
             <label class="button secondary" for="label-input">{ "Import labels…" }</label>
             <span class="hint">{ " a file of MAC (or IP) and name, optionally type: CSV with a header, \"MAC name\" lines, or the UNSW device list" }</span>
             if let Some(l) = &props.label_file {
-                <p id="label-status">{ format!("{}: {} devices labelled", l.name, l.count) }
-                    if !l.errors.is_empty() { { format!(", {} lines skipped", l.errors.len()) } }
+                <p id="label-status">{ format!("{}: {} labelled", l.name, super::count(l.count as u64, "device", "devices")) }
+                    if !l.errors.is_empty() { { format!(", {} skipped", super::count(l.errors.len() as u64, "line", "lines")) } }
                 </p>
                 if !l.errors.is_empty() {
                     <ul class="diagnostics">{ for l.errors.iter().take(20).map(|e| html! { <li>{ e.clone() }</li> }) }</ul>
                 }
             }
             if props.inline > 0 {
-                <p id="inline-status">{ format!("{} devices labelled in the table (they win over imported labels)", props.inline) }</p>
+                <p id="inline-status">{ format!("{} labelled in the table (they win over imported labels)", super::count(props.inline as u64, "device", "devices")) }</p>
             }
             <div class="library-tools">
                 <input id="library-input" type="file" accept=".json,application/json" onchange={on_library} />

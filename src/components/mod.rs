@@ -26,6 +26,8 @@ pub fn short_time(ms: i64) -> String {
     full.get(..16).map(|s| s.replace('T', " ")).unwrap_or(full)
 }
 
+pub use crate::rate::count;
+
 /// Bytes as a short human figure (`12.3 MB`).
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];

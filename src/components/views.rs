@@ -11,7 +11,8 @@ pub struct ViewTabsProps {
     pub on_select: Callback<View>,
 }
 
-fn focus_tab(view: View) {
+/// Moves the keyboard focus to `view`'s tab.
+pub fn focus_tab(view: View) {
     if let Some(el) = gloo::utils::document()
         .get_element_by_id(&format!("tab-{}", view.slug()))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

@@ -40,8 +40,20 @@ test("the demo loads in one click, labelled, and agrees with the CLI on the simu
   await page.screenshot({ path: path.join(OUT, "demo-1280.png"), fullPage: true });
 
   // Phone width: the page still works and nothing overflows the viewport but the table.
+  // Started from the keyboard: the focus continues at the result views' tabs, and a
+  // device opened from the table moves it to the Device tab (never back to the page top).
   const phone = await app.newPage({ width: 390, height: 844 });
-  await phone.click("#demo");
+  const focused = () => phone.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+  await phone.focus("#demo");
+  await phone.keyboard.press("Enter");
+  await phone.waitForSelector("#device-table tbody tr");
+  await phone.waitForFunction(() => document.activeElement?.id === "tab-overview", null, { timeout: 5_000 })
+    .catch(async () => assert.fail(`focus after the demo loaded: ${await focused()}`));
+  await phone.focus('#device-table tbody tr[data-key="02:10:00:00:00:02"] td.key button');
+  await phone.keyboard.press("Enter");
+  await phone.waitForSelector("#view-device");
+  assert.equal(await focused(), "tab-device");
+  await phone.click("#tab-overview");
   await phone.waitForSelector("#device-table tbody tr");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page overflows a phone screen by ${overflow}px`);
