@@ -136,6 +136,21 @@ pub fn label_list(labels: &Labels) -> Vec<DeviceLabel> {
         .collect()
 }
 
+/// The order in which the page reads files dropped or picked together (indexes into
+/// `names`). Binary exports share templates in the order read (a template file, then
+/// its data files), but a picker or a drop gives no order of the user's, usually the
+/// alphabetical one (`x_data.dat` before `x_tpl.dat`); so files whose names say they
+/// hold templates (`tpl`, `template`, in any case) come first, the rest keep their order.
+pub fn read_order(names: &[String]) -> Vec<usize> {
+    let templates = |n: &String| {
+        let n = n.to_ascii_lowercase();
+        n.contains("tpl") || n.contains("template")
+    };
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&i| !templates(&names[i]));
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +256,23 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["missing_template"]
         );
+    }
+
+    #[test]
+    fn template_files_are_read_first_the_rest_in_the_order_given() {
+        let names: Vec<String> = [
+            "ipfix_test_mikrotik_data258.dat",
+            "ipfix_test_mikrotik_data259.dat",
+            "ipfix_test_mikrotik_tpl.dat",
+            "flows.csv",
+            "Templates-router.pcap",
+            "a.zip",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(read_order(&names), vec![2, 4, 0, 1, 3, 5]);
+        assert_eq!(read_order(&[]), Vec::<usize>::new());
+        let plain: Vec<String> = ["b.csv", "a.csv"].map(String::from).to_vec();
+        assert_eq!(read_order(&plain), vec![0, 1], "no template file: as given");
     }
 }

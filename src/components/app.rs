@@ -359,6 +359,12 @@ pub fn app() -> Html {
         let config = config.clone();
         Callback::from(move |files: Vec<web_sys::File>| {
             if !files.is_empty() {
+                // Template files first (see `read_order`); the file list shows this order.
+                let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+                let files = crate::ingest::read_order(&names)
+                    .into_iter()
+                    .map(|i| files[i].clone())
+                    .collect();
                 start_files(&driver.borrow(), dispatcher.clone(), config.clone(), files);
             }
         })

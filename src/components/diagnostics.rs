@@ -48,6 +48,9 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                             if problems as usize > s.diagnostics.kept.len().min(50) {
                                 <p class="more">{ format!("… and {} more", problems as usize - s.diagnostics.kept.len().min(50)) }</p>
                             }
+                            if s.diagnostics.counts.get(&svcprint_flow::DiagKind::MissingTemplate).is_some_and(|&n| n > 0) {
+                                <p class="hint missing-template">{ "Data arrived without its template. If the templates are in another file (an exporter's template file), drop both files together: files named with \"tpl\" or \"template\" are read first, and their templates serve the files after them." }</p>
+                            }
                         }
                     </li>
                 }
