@@ -84,7 +84,7 @@ pub fn evaluation_view(props: &EvaluationProps) -> Html {
             if let Some(r) = eval.representations.get(chosen.as_str()) {
                 <div class="eval-details">
                     <ChartView chart={Rc::new(Chart::OpenSet { open: r.open.clone(), title: format!("{}: open set against rho", *chosen) })}
-                        id="open-set-chart" stem={format!("open-set-{}", *chosen)}
+                        id="open-set-chart" stem={format!("open-set-{}", *chosen)} wide={true}
                         label={format!("Open-set known accuracy, unknown rejection and balanced accuracy against rho for {}", *chosen)} />
                     <div class="table-wrap">
                     <table id="confusion">

@@ -37,7 +37,7 @@ pub fn service_chart(props: &ServiceChartProps) -> Html {
     html! {
         <section class="device-detail" id="device-detail" data-key={d.key.clone()}>
             <h2>{ format!("Services of {}", d.key) }</h2>
-            <ChartView chart={chart} id="service-chart" stem={file_stem}
+            <ChartView chart={chart} id="service-chart" stem={file_stem} wide={true}
                 label={format!("Prevalence of the services of {}", d.key)} />
             <div class="mapper-buttons">
                 <button type="button" class="secondary" id="export-mud" onclick={on_mud}>{ "MUD draft (JSON)" }</button>

@@ -158,6 +158,9 @@ test("every view fits a phone screen", async () => {
     await show(phone, view);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${view} overflows a phone screen by ${overflow}px`);
+    // Charts keep their drawn size (legible labels) and scroll sideways in their frame.
+    const shrunk = await phone.$$eval("figure.chart canvas", (cs) => cs.filter((c) => c.clientWidth + 2 < c.width).map((c) => `${c.id} ${c.clientWidth}/${c.width}`));
+    assert.deepEqual(shrunk, [], `${view}: charts scaled down instead of scrolling`);
     await phone.screenshot({ path: path.join(SHOTS, `${view}-phone.png`), fullPage: true });
   }
   assert.deepEqual(app.problems, []);
