@@ -3,6 +3,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use svcprint_engine::evaluate::OpenSet;
 
 pub const KNOWN: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
@@ -22,13 +23,20 @@ pub fn draw<DB: DrawingBackend>(
         .margin_right(20)
         .x_label_area_size(32)
         .y_label_area_size(40)
-        .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+        // Room above 100 % for the legend and the best rho's label, off the curves.
+        .build_cartesian_2d(0f64..1f64, 0f64..TOP)?;
     chart
         .configure_mesh()
         .x_desc("rho")
         .x_labels(6)
-        .y_labels(6)
-        .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+        .y_labels(8)
+        .y_label_formatter(&|y| {
+            if *y > 1.0 + 1e-9 {
+                String::new()
+            } else {
+                format!("{:.0}%", y * 100.0)
+            }
+        })
         .draw()?;
     let series = |f: fn(&svcprint_engine::evaluate::SweepPoint) -> f64| {
         open.sweep.iter().map(move |p| (p.rho, f(p)))
@@ -58,14 +66,32 @@ pub fn draw<DB: DrawingBackend>(
         [(open.best_rho, 0.0), (open.best_rho, 1.0)],
         BLACK.mix(0.4).stroke_width(1),
     )))?;
+    let best = ("sans-serif", 12)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Bottom));
+    chart.draw_series(std::iter::once(Text::new(
+        format!("best rho {:.2}", open.best_rho),
+        (open.best_rho.clamp(0.1, 0.9), 1.02),
+        best,
+    )))?;
+    // The legend sits above the curves, on the side away from the best rho's label.
+    let side = if open.best_rho < 0.5 {
+        SeriesLabelPosition::UpperRight
+    } else {
+        SeriesLabelPosition::UpperLeft
+    };
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
+        .position(side)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK.mix(0.3))
         .draw()?;
     area.present()
 }
+
+/// The top of the y axis: 100 % plus room for the legend.
+const TOP: f64 = 1.45;
 
 #[cfg(test)]
 mod tests {
@@ -104,9 +130,35 @@ mod tests {
             "balanced accuracy",
             "G2",
             "rho",
+            "best rho 0.50",
+            "100%",
         ] {
             assert!(svg.lines().any(|l| l.trim() == label), "missing {label}");
         }
+        // Nothing is labelled above 100 %: the space there holds the legend, whose box
+        // (the only rect with the legend's translucent white) ends above the 100 % line.
+        assert!(!svg.lines().any(|l| l.trim() == "120%"), "{svg}");
+        let y_of = |line: &str, attr: &str| -> f64 {
+            line.split(&format!("{attr}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .expect(attr)
+        };
+        let legend = svg
+            .lines()
+            .find(|l| l.contains("<rect") && l.contains("opacity=\"0.8\" fill=\"#FFFFFF\""))
+            .unwrap_or_else(|| panic!("no legend box in {svg}"));
+        let legend_bottom = y_of(legend, "y") + y_of(legend, "height");
+        let hundred = svg
+            .lines()
+            .position(|l| l.trim() == "100%")
+            .expect("100% label");
+        let hundred_y = y_of(svg.lines().nth(hundred - 1).expect("its text tag"), "y");
+        assert!(
+            legend_bottom <= hundred_y,
+            "legend {legend_bottom} below the 100% line {hundred_y}"
+        );
         // One polyline per curve, in its colour, with all 101 points.
         for colour in ["#1F5F8B", "#B42318", "#2E7D32"] {
             let line = svg

@@ -60,7 +60,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     html! {
         <section id="drop-zone" class={classes!("drop-zone", hover.then_some("hover"))}
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave}>
-            <p>{ "Drop flow files here: IPFIX, NetFlow v5/v9, pcap/pcapng captures of export packets, or CSV with IPFIX column names; plain, .gz or .zip; several at once (template files before their data files)" }</p>
+            <p>{ "Drop flow files here: IPFIX, NetFlow v5/v9, pcap/pcapng captures of export packets, or text exports (IPFIX-named CSV, Zeek conn.log, nfdump, Joy, nProbe, CICFlowMeter, or any CSV with its columns mapped by hand); plain, .gz or .zip. Files dropped together are analysed together; a new drop replaces them." }</p>
             <input id="file-input" type="file" multiple=true disabled={props.disabled} onchange={on_change} />
             <label class="button" for="file-input">{ "Choose files…" }</label>
             <span class="or">{ " or " }</span>

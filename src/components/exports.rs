@@ -14,12 +14,16 @@ pub struct ExportsProps {
     pub labelled: bool,
 }
 
+/// Why the library, evaluation and labels exports are not offered yet.
+const NEEDS_LABELS: &str = "The library, evaluation and labels exports need labelled devices: import a label file or name devices in the table.";
+
 #[function_component(Exports)]
 pub fn exports(props: &ExportsProps) -> Html {
     let button = |id: &'static str, text: &'static str, kind: ExportKind, enabled: bool| {
         let cb = props.on_export.clone();
+        let why = (!enabled).then_some(NEEDS_LABELS);
         html! {
-            <button type="button" class="secondary" id={id} disabled={!enabled}
+            <button type="button" class="secondary" id={id} disabled={!enabled} title={why}
                 onclick={Callback::from(move |_| cb.emit(kind.clone()))}>{ text }</button>
         }
     };
@@ -33,6 +37,9 @@ pub fn exports(props: &ExportsProps) -> Html {
                 { button("export-devices", "Devices (CSV)", ExportKind::Devices, true) }
                 { button("export-labels", "Labels (CSV)", ExportKind::Labels, props.labelled) }
             </div>
+            if !props.labelled {
+                <p class="hint" id="export-needs-labels">{ NEEDS_LABELS }</p>
+            }
             if let Some(e) = &props.error {
                 <p class="error" role="alert" id="export-error">{ e.clone() }</p>
             }
