@@ -331,6 +331,10 @@ impl IngestWorker {
             let (run, id) = (r.run, r.id);
             let Some(f) = r.files.get(r.file) else {
                 self.reading = None;
+                // The read buffers' memory goes back to the allocator for the aggregates
+                // that finishing builds (wasm memory never shrinks: this lowers its peak).
+                self.bytes = Vec::new();
+                self.buffer = None;
                 return self.finish_run(scope, id, run);
             };
             match &r.source {
