@@ -93,6 +93,12 @@ impl Column {
         )
     }
 
+    /// The first click sorts largest first: numbers, and dates newest first (the devices
+    /// seen last, or that appeared last, are what an analyst looks for).
+    pub fn starts_descending(self) -> bool {
+        self.numeric() || matches!(self, Column::First | Column::Last)
+    }
+
     /// What the header's tooltip explains, if anything.
     pub fn help(self) -> Option<&'static str> {
         match self {
@@ -123,7 +129,7 @@ impl Default for Sort {
 
 impl Sort {
     /// The sort after a click on `column`'s header: the same column flips direction; a
-    /// new column starts descending for numbers, ascending for text.
+    /// new column starts descending for numbers and dates, ascending for text.
     pub fn toggled(self, column: Column) -> Sort {
         if self.column == column {
             Sort {
@@ -133,7 +139,7 @@ impl Sort {
         } else {
             Sort {
                 column,
-                descending: column.numeric(),
+                descending: column.starts_descending(),
             }
         }
     }
@@ -597,6 +603,16 @@ mod tests {
         let s = s.toggled(Column::Flows);
         assert_eq!(s.aria(Column::Flows), "ascending");
         assert_eq!(s.toggled(Column::Name), by(Column::Name, false));
+        assert_eq!(
+            s.toggled(Column::Last),
+            by(Column::Last, true),
+            "newest first"
+        );
+        assert_eq!(
+            s.toggled(Column::First),
+            by(Column::First, true),
+            "newest first"
+        );
     }
 
     #[test]
