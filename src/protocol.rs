@@ -82,15 +82,6 @@ pub enum ToWorker {
         files: Vec<FileMeta>,
         config: Config,
     },
-    /// The next slice of file `file` of run `run`.
-    Chunk {
-        run: u32,
-        file: u32,
-        #[serde(with = "serde_bytes")]
-        bytes: Vec<u8>,
-    },
-    /// File `file` has no more bytes.
-    EndFile { run: u32, file: u32 },
     /// Read these files (the page's `File` objects, in the run's order) in the worker,
     /// slice by slice, then send the results: the page's thread stays out of the data
     /// path. Progress comes back as [`FromWorker::Ack`] per slice.
@@ -100,8 +91,6 @@ pub enum ToWorker {
         #[serde(with = "serde_wasm_bindgen::preserve")]
         files: js_sys::Array,
     },
-    /// Every file has ended: compute and send the results.
-    Finish { run: u32 },
     /// Stop and forget the run.
     Cancel { run: u32 },
     /// A run over the built-in demo: the simulated fleet (svcprint-sim), labelled.

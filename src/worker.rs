@@ -102,28 +102,6 @@ impl Worker for IngestWorker {
                     }
                 }
             }
-            ToWorker::Chunk { run, file, bytes } => {
-                if let Some(ingest) = self.current(run) {
-                    ingest.feed(file, &bytes);
-                    let records = ingest.records();
-                    scope.respond(
-                        id,
-                        FromWorker::Ack {
-                            run,
-                            file,
-                            bytes: bytes.len() as u64,
-                            records,
-                        },
-                    );
-                }
-            }
-            ToWorker::EndFile { run, file } => {
-                if let Some(ingest) = self.current(run) {
-                    if let Some(summary) = ingest.end_file(file) {
-                        scope.respond(id, FromWorker::FileDone { run, file, summary });
-                    }
-                }
-            }
             ToWorker::Read { run, files } => {
                 if self.current(run).is_some() {
                     let files = files
@@ -142,7 +120,6 @@ impl Worker for IngestWorker {
                     self.advance(scope);
                 }
             }
-            ToWorker::Finish { run } => self.finish_run(scope, id, run),
             ToWorker::Cancel { run } => {
                 if self.run.as_ref().is_some_and(|(r, _)| *r == run) {
                     self.run = None;
