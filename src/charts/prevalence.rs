@@ -72,6 +72,21 @@ mod tests {
         }
     }
 
+    /// The `attr` (width or height) of every bar, in the bar colour, top to bottom.
+    fn bars(svg: &str, attr: &str) -> Vec<f64> {
+        svg.lines()
+            .filter(|l| l.contains("<rect") && l.contains("#1F5F8B"))
+            .filter_map(|l| {
+                l.split(&format!("{attr}=\""))
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect()
+    }
+
     fn render(services: &[ServiceStat]) -> String {
         let mut svg = String::new();
         {
@@ -104,11 +119,7 @@ mod tests {
             );
         }
         // Three bars in the bar colour, with widths in the ratio 4:2:1.
-        let widths: Vec<f64> = svg
-            .lines()
-            .filter(|l| l.contains("<rect") && l.contains("#1F5F8B"))
-            .filter_map(|l| l.split("width=\"").nth(1)?.split('"').next()?.parse().ok())
-            .collect();
+        let widths = bars(&svg, "width");
         assert_eq!(widths.len(), 3, "{svg}");
         assert!((widths[0] / widths[2] - 4.0).abs() < 0.2, "{widths:?}");
         assert!((widths[1] / widths[2] - 2.0).abs() < 0.2, "{widths:?}");
@@ -129,22 +140,14 @@ mod tests {
             );
         }
         // One bar, as thick as in a chart of MIN_ROWS services.
-        let heights: Vec<f64> = svg
-            .lines()
-            .filter(|l| l.contains("<rect") && l.contains("#1F5F8B"))
-            .filter_map(|l| l.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
-            .collect();
+        let heights = bars(&svg, "height");
         assert_eq!(heights.len(), 1, "{svg}");
         let full = render(
             &(0..MIN_ROWS)
                 .map(|i| stat(&format!("UDP/{i}"), 0.5))
                 .collect::<Vec<_>>(),
         );
-        let full_heights: Vec<f64> = full
-            .lines()
-            .filter(|l| l.contains("<rect") && l.contains("#1F5F8B"))
-            .filter_map(|l| l.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
-            .collect();
+        let full_heights = bars(&full, "height");
         assert!(
             (heights[0] - full_heights[0]).abs() <= 1.0,
             "{heights:?} {full_heights:?}"
