@@ -254,6 +254,30 @@ impl Worker for IngestWorker {
     }
 }
 
+/// Progress: `bytes` more of file `file` decoded (nothing to say when 0), and the run's
+/// records so far.
+fn ack(
+    scope: &WorkerScope<IngestWorker>,
+    id: HandlerId,
+    ingest: &Ingest,
+    run: u32,
+    file: u32,
+    bytes: u64,
+) {
+    if bytes > 0 {
+        let records = ingest.records();
+        scope.respond(
+            id,
+            FromWorker::Ack {
+                run,
+                file,
+                bytes,
+                records,
+            },
+        );
+    }
+}
+
 impl IngestWorker {
     /// Drops the reading of the run (a read in flight lands later and is ignored).
     fn stop_reading(&mut self) {
@@ -331,16 +355,7 @@ impl IngestWorker {
                     r.source = Source::Closed;
                     let unacked = std::mem::take(&mut r.unacked);
                     if let Some(ingest) = self.current(run) {
-                        if unacked > 0 {
-                            let records = ingest.records();
-                            let ack = FromWorker::Ack {
-                                run,
-                                file,
-                                bytes: unacked,
-                                records,
-                            };
-                            scope.respond(id, ack);
-                        }
+                        ack(scope, id, ingest, run, file, unacked);
                         if let Some(summary) = ingest.end_file(file) {
                             scope.respond(id, FromWorker::FileDone { run, file, summary });
                         }
@@ -414,16 +429,7 @@ impl IngestWorker {
         let bytes = std::mem::take(&mut self.bytes);
         if let Some(ingest) = self.current(run) {
             ingest.feed(file as u32, &bytes[..n]);
-            if unacked > 0 {
-                let records = ingest.records();
-                let ack = FromWorker::Ack {
-                    run,
-                    file: file as u32,
-                    bytes: unacked,
-                    records,
-                };
-                scope.respond(id, ack);
-            }
+            ack(scope, id, ingest, run, file as u32, unacked);
         }
         self.bytes = bytes;
         if !more {
