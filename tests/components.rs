@@ -117,6 +117,16 @@ impl<C: BaseComponent> Mounted<C> {
     }
 }
 
+/// A callback that records what it is given, and the record.
+fn recorder<T: 'static>() -> (Rc<RefCell<Vec<T>>>, Callback<T>) {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let record = {
+        let seen = seen.clone();
+        Callback::from(move |v: T| seen.borrow_mut().push(v))
+    };
+    (seen, record)
+}
+
 /// Mounts `C` with `props` into a new `<div>` at the end of the body and renders it.
 async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
     let doc = gloo::utils::document();
@@ -225,7 +235,12 @@ fn three_devices(on_select: Callback<String>) -> DeviceTableProps {
 }
 
 fn row_keys<C: BaseComponent>(m: &Mounted<C>) -> Vec<String> {
-    m.all("#device-table tbody tr")
+    keys_of(m, "#device-table")
+}
+
+/// The `data-key` of every body row of the table matching `table`, in order.
+fn keys_of<C: BaseComponent>(m: &Mounted<C>, table: &str) -> Vec<String> {
+    m.all(&format!("{table} tbody tr"))
         .iter()
         .map(|tr| tr.get_attribute("data-key").unwrap())
         .collect()
@@ -233,11 +248,7 @@ fn row_keys<C: BaseComponent>(m: &Mounted<C>) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn device_table_renders_one_row_per_device_with_its_cells() {
-    let chosen = Rc::new(RefCell::new(Vec::<String>::new()));
-    let on_select = {
-        let chosen = chosen.clone();
-        Callback::from(move |k: String| chosen.borrow_mut().push(k))
-    };
+    let (chosen, on_select) = recorder::<String>();
     let m = mount::<DeviceTable>(three_devices(on_select)).await;
 
     assert_eq!(m.text("#devices-heading"), "Devices (3)");
@@ -292,11 +303,7 @@ async fn device_table_renders_one_row_per_device_with_its_cells() {
 
 #[wasm_bindgen_test]
 async fn device_table_labels_a_device_inline_and_cancel_leaves_it() {
-    let edits = Rc::new(RefCell::new(Vec::new()));
-    let on_label = {
-        let edits = edits.clone();
-        Callback::from(move |e: (String, Option<DeviceLabel>)| edits.borrow_mut().push(e))
-    };
+    let (edits, on_label) = recorder::<(String, Option<DeviceLabel>)>();
     let m = mount::<DeviceTable>(DeviceTableProps {
         on_label,
         ..three_devices(Callback::noop())
@@ -551,11 +558,7 @@ async fn diagnostics_offer_the_column_mapping_for_a_header_not_understood() {
             }),
         },
     ];
-    let mapped = Rc::new(RefCell::new(Vec::new()));
-    let on_map = {
-        let mapped = mapped.clone();
-        Callback::from(move |i: u32| mapped.borrow_mut().push(i))
-    };
+    let (mapped, on_map) = recorder::<u32>();
     let m = mount::<DiagnosticsPanel>(DiagnosticsProps { files, on_map }).await;
     assert_eq!(m.texts("#files li.file .name"), ["fine.csv", "router.csv"]);
     assert_eq!(m.all("#files li.has-problems").len(), 1);
@@ -606,11 +609,7 @@ fn value<C: BaseComponent>(m: &Mounted<C>, selector: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn params_panel_rejects_an_invalid_value_with_a_message_and_applies_a_valid_one() {
-    let actions = Rc::new(RefCell::new(Vec::<Action>::new()));
-    let record = {
-        let actions = actions.clone();
-        Callback::from(move |a: Action| actions.borrow_mut().push(a))
-    };
+    let (actions, record) = recorder::<Action>();
     let m = mount::<ParamsHarness>(ParamsHarnessProps { actions: record }).await;
     let defaults = Config::default();
     assert_eq!(value(&m, "#param-tau"), defaults.tau.to_string());
@@ -1001,24 +1000,15 @@ fn identify_props(selected: Option<&str>, on_select: Callback<String>) -> Identi
 
 #[wasm_bindgen_test]
 async fn identify_view_gives_each_answer_with_its_reason_score_and_top_three() {
-    let chosen = Rc::new(RefCell::new(Vec::<String>::new()));
-    let on_select = {
-        let chosen = chosen.clone();
-        Callback::from(move |k: String| chosen.borrow_mut().push(k))
-    };
+    let (chosen, on_select) = recorder::<String>();
     let m = mount::<IdentifyView>(identify_props(None, on_select)).await;
 
     assert_eq!(
         m.text("#identify-library"),
         "Library: 5 fingerprints of 3 labels (G2), built from the labelled devices; rho = 0.85. Each device's query is its latest fingerprint (or its open window). Labelled devices are in the library, so they find their own fingerprints; the answers for unlabelled devices are the interesting ones."
     );
-    let keys: Vec<String> = m
-        .all("#identify-table tbody tr")
-        .iter()
-        .map(|tr| tr.get_attribute("data-key").unwrap())
-        .collect();
     assert_eq!(
-        keys,
+        keys_of(&m, "#identify-table"),
         [
             "192.168.1.10",
             "192.168.1.20",
