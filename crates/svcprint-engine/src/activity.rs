@@ -196,7 +196,7 @@ pub fn activity(agg: &Aggregates, cfg: &Config) -> Activity {
             }
         }
         for s in bins
-            .all_ids()
+            .distinct_set_ids()
             .iter()
             .chain(service_flows.iter().map(|(s, _)| s))
         {

@@ -299,7 +299,7 @@ impl TryFrom<AggregatesRepr> for Aggregates {
         for (device, d) in r.devices.iter().enumerate() {
             let ids = d
                 .bins
-                .all_ids()
+                .distinct_set_ids()
                 .iter()
                 .chain(d.service_flows.iter().map(|(id, _)| id));
             if let Some(id) = ids.copied().find(|id| id.index() >= services) {
