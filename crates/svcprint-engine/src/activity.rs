@@ -175,12 +175,16 @@ pub fn activity(agg: &Aggregates, cfg: &Config) -> Activity {
                 _ => Some(p),
             }
         };
-        let mut bins = BinSets::new();
+        // As many bins as the device's (every set keeps an id), so no spare room.
+        let mut bins = BinSets::with_capacity(dev.bins().len());
         for (bin, ids) in dev.bins().iter() {
             set.clear();
             set.extend(ids.iter().filter_map(|&s| final_id(s)));
             bins.push(bin, &mut set);
         }
+        // The lookup table and the dictionary's spare room go: every device's bins stay
+        // alive until all are renumbered below.
+        bins.shrink_to_fit();
         flows.clear();
         flows.extend(
             dev.service_flows()
