@@ -22,7 +22,7 @@ use crate::device::DeviceKey;
 use crate::exporter::exports;
 use crate::identify::{answer_of, label_scores, Answer, Reference};
 use crate::labels::Labels;
-use crate::representation::{Fingerprint, Representation};
+use crate::representation::{Bits, Fingerprint, Representation};
 use crate::similarity::{at_least, same_score, TOLERANCE};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -130,9 +130,6 @@ pub fn evaluate(act: &Activity, labels: &Labels, cfg: &Config) -> Evaluation {
     }
 }
 
-/// A fingerprint's exact weights (their bits), as a hash key.
-type Bits = Vec<(crate::ServiceId, u64)>;
-
 struct Query {
     device: usize,
     label: String,
@@ -184,12 +181,10 @@ pub fn evaluate_one(act: &Activity, labels: &Labels, cfg: &Config) -> Representa
     // Identical fingerprints of one label score the same, and identical queries rank
     // the same: both are computed once (exactly the same results, much less work on
     // regular devices whose windows repeat).
-    let bits =
-        |f: &Fingerprint| -> Bits { f.weights.iter().map(|&(s, w)| (s, w.to_bits())).collect() };
     let mut seen: FxHashSet<(&str, Bits)> = FxHashSet::default();
     let refs: Vec<Reference<'_, crate::ServiceId>> = library
         .iter()
-        .filter(|(l, f)| seen.insert((l.as_str(), bits(f))))
+        .filter(|(l, f)| seen.insert((l.as_str(), f.bits())))
         .map(|(l, f)| Reference {
             label: l,
             fingerprint: f,
@@ -202,7 +197,7 @@ pub fn evaluate_one(act: &Activity, labels: &Labels, cfg: &Config) -> Representa
             device: *d,
             label: l.clone(),
             ranking: rankings
-                .entry(bits(f))
+                .entry(f.bits())
                 .or_insert_with(|| label_scores(f, &refs, cfg.similarity))
                 .clone(),
         })

@@ -112,7 +112,19 @@ impl<K> Default for Fingerprint<K> {
     }
 }
 
+/// A fingerprint's ids and weights as bits: equal exactly when the fingerprints are
+/// (a hash key for computing identical fingerprints' results once).
+pub(crate) type Bits = Vec<(ServiceId, u64)>;
+
 impl Fingerprint<ServiceId> {
+    /// The key of identical fingerprints ([`Bits`]).
+    pub(crate) fn bits(&self) -> Bits {
+        self.weights
+            .iter()
+            .map(|&(s, w)| (s, w.to_bits()))
+            .collect()
+    }
+
     /// SL(W): weight 1 for every service with c_s >= 1.
     pub fn service_list(w: &WindowCounts) -> Fingerprint {
         Fingerprint {
