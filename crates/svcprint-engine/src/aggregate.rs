@@ -723,19 +723,18 @@ impl Aggregator {
                 words.extend(p.bins.words().map(|(w, bits)| (w, *s, bits)));
             }
             words.sort_unstable_by_key(|&(w, s, _)| (w, s));
-            let any = |same_word: &[(i64, ServiceId, u64)]| {
+            let or_bits = |same_word: &[(i64, ServiceId, u64)]| {
                 same_word.iter().fold(0u64, |acc, x| acc | x.2)
             };
             // The device's bins, to size its BinSets exactly.
             let active: usize = words
                 .chunk_by(|a, b| a.0 == b.0)
-                .map(|same_word| any(same_word).count_ones() as usize)
+                .map(|same_word| or_bits(same_word).count_ones() as usize)
                 .sum();
             dev.bins = BinSets::with_capacity(active);
             for same_word in words.chunk_by(|a, b| a.0 == b.0) {
                 let w = same_word.first().map_or(0, |x| x.0);
-                let any = any(same_word);
-                let mut rest = any;
+                let mut rest = or_bits(same_word);
                 while rest != 0 {
                     let bit = rest.trailing_zeros();
                     rest &= rest - 1;
@@ -749,6 +748,7 @@ impl Aggregator {
                     set.clear();
                 }
             }
+            debug_assert_eq!(dev.bins.len(), active, "one bin per set bit");
             // Built: its lookup table and the dictionary's spare room go.
             dev.bins.shrink_to_fit();
         }

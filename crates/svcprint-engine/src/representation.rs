@@ -112,8 +112,8 @@ impl<K> Default for Fingerprint<K> {
     }
 }
 
-/// A fingerprint's ids and weights as bits: equal exactly when the fingerprints are
-/// (a hash key for computing identical fingerprints' results once).
+/// A fingerprint's ids and weights as bits: equal exactly when the ids and the weights are
+/// equal bit for bit (a hash key for computing identical fingerprints' results once).
 pub(crate) type Bits = Vec<(ServiceId, u64)>;
 
 impl Fingerprint<ServiceId> {
