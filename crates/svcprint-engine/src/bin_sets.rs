@@ -3,12 +3,16 @@
 //!
 //! Dictionary-encoded, because IoT devices repeat the same few service sets bin after
 //! bin: each distinct set is stored once (one flat vector of service ids, one of u32 end
-//! offsets), and each bin keeps only its index and the u32 number of its set, so memory
-//! grows with active bins x 12 bytes plus the distinct sets. The sets are numbered in the
-//! order of their first bin, which makes the layout canonical (two values with the same
-//! bins and sets are stored alike). A device's bins are one contiguous block (a window of
-//! M6/M8 is a range of positions). Serialized, the sets are written out per bin, as
-//! before the dictionary (`{"bins":[..],"ends":[..],"ids":[..]}`).
+//! offsets), and each bin keeps only its index, as a u32 offset from the first bin, and
+//! the u32 number of its set, so memory grows with active bins x 8 bytes plus the distinct
+//! sets. A device whose bins span more than u32 can count from its first bin (small bin
+//! widths or absurd timestamps) keeps them as i64 instead (12 bytes a bin), switching on
+//! the push that does not fit; the results are the same either way. The sets are
+//! numbered in the order of their first bin, which makes the layout canonical (two values
+//! with the same bins and sets are stored alike). A device's bins are one contiguous block
+//! (a window of M6/M8 is a range of positions). Serialized, the bins are written as i64
+//! and the sets out per bin, as before the dictionary
+//! (`{"bins":[..],"ends":[..],"ids":[..]}`).
 
 use crate::service::ServiceId;
 use hashbrown::HashTable;
@@ -24,7 +28,7 @@ use std::hash::BuildHasher;
 #[derive(Clone, Default, Deserialize)]
 #[serde(try_from = "BinSetsRepr")]
 pub struct BinSets {
-    bins: Vec<i64>,
+    bins: Bins,
     /// `set_of[i]` is the number of bin i's set in the dictionary.
     set_of: Vec<u32>,
     /// The dictionary: set k is `ids[ends[k - 1]..ends[k]]` (from 0 for k = 0). Each set
@@ -35,6 +39,129 @@ pub struct BinSets {
     /// [`BinSets::shrink_to_fit`] and rebuilt by the next push: it holds no data.
     lookup: HashTable<u32>,
 }
+
+/// The bin indices, increasing. Stored as u32 offsets from the first bin while they fit
+/// (4 bytes a bin); the push of a bin whose offset does not fit switches to plain i64 (8
+/// bytes a bin). Which form a value has follows from its bins (the span from the first to
+/// the last bin), so equal bins are stored alike.
+#[derive(Clone, Debug)]
+enum Bins {
+    /// Bin i is `base + offsets[i]`; `base` is the first bin (0 while there is none).
+    Offsets { base: i64, offsets: Vec<u32> },
+    /// Some bin is more than `u32::MAX` after the first.
+    Wide(Vec<i64>),
+}
+
+impl Default for Bins {
+    fn default() -> Bins {
+        Bins::Offsets {
+            base: 0,
+            offsets: Vec::new(),
+        }
+    }
+}
+
+impl Bins {
+    fn with_capacity(n: usize) -> Bins {
+        Bins::Offsets {
+            base: 0,
+            offsets: Vec::with_capacity(n),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Bins::Offsets { offsets, .. } => offsets.len(),
+            Bins::Wide(bins) => bins.len(),
+        }
+    }
+
+    /// The bin at `position`, if any.
+    fn get(&self, position: usize) -> Option<i64> {
+        match self {
+            // Exact: the offset was taken from this base.
+            Bins::Offsets { base, offsets } => offsets.get(position).map(|&o| base + i64::from(o)),
+            Bins::Wide(bins) => bins.get(position).copied(),
+        }
+    }
+
+    fn last(&self) -> Option<i64> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Appends `bin` (after the last one).
+    fn push(&mut self, bin: i64) {
+        match self {
+            Bins::Offsets { base, offsets } => {
+                if offsets.is_empty() {
+                    *base = bin;
+                }
+                match bin.checked_sub(*base).and_then(|d| u32::try_from(d).ok()) {
+                    Some(offset) => offsets.push(offset),
+                    None => {
+                        let mut wide =
+                            Vec::with_capacity(offsets.capacity().max(offsets.len() + 1));
+                        wide.extend(offsets.iter().map(|&o| *base + i64::from(o)));
+                        wide.push(bin);
+                        *self = Bins::Wide(wide);
+                    }
+                }
+            }
+            Bins::Wide(bins) => bins.push(bin),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Bins::Offsets { offsets, .. } => offsets.shrink_to_fit(),
+            Bins::Wide(bins) => bins.shrink_to_fit(),
+        }
+    }
+
+    fn iter(&self) -> BinIter<'_> {
+        match self {
+            Bins::Offsets { base, offsets } => BinIter::Offsets(*base, offsets.iter()),
+            Bins::Wide(bins) => BinIter::Wide(bins.iter()),
+        }
+    }
+}
+
+/// The bin indices of [`Bins`], increasing.
+enum BinIter<'a> {
+    /// The base and the offsets.
+    Offsets(i64, std::slice::Iter<'a, u32>),
+    Wide(std::slice::Iter<'a, i64>),
+}
+
+impl Iterator for BinIter<'_> {
+    type Item = i64;
+
+    #[inline]
+    fn next(&mut self) -> Option<i64> {
+        match self {
+            BinIter::Offsets(base, offsets) => offsets.next().map(|&o| *base + i64::from(o)),
+            BinIter::Wide(bins) => bins.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            BinIter::Offsets(_, offsets) => offsets.size_hint(),
+            BinIter::Wide(bins) => bins.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for BinIter<'_> {
+    fn next_back(&mut self) -> Option<i64> {
+        match self {
+            BinIter::Offsets(base, offsets) => offsets.next_back().map(|&o| *base + i64::from(o)),
+            BinIter::Wide(bins) => bins.next_back().copied(),
+        }
+    }
+}
+
+impl ExactSizeIterator for BinIter<'_> {}
 
 /// The serialized form: each bin's set written out.
 #[derive(Deserialize)]
@@ -153,8 +280,15 @@ impl Serialize for BinSets {
                 seq.end()
             }
         }
+        /// The bin indices.
+        struct BinsOut<'a>(&'a Bins);
+        impl Serialize for BinsOut<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter())
+            }
+        }
         let mut s = serializer.serialize_struct("BinSets", 3)?;
-        s.serialize_field("bins", &self.bins)?;
+        s.serialize_field("bins", &BinsOut(&self.bins))?;
         s.serialize_field("ends", &Ends(self))?;
         s.serialize_field("ids", &Ids(self))?;
         s.end()
@@ -165,7 +299,8 @@ impl Serialize for BinSets {
 /// first use), so comparing the stored vectors is comparing the content.
 impl PartialEq for BinSets {
     fn eq(&self, other: &BinSets) -> bool {
-        self.bins == other.bins
+        self.bins.len() == other.bins.len()
+            && self.bins.iter().eq(other.bins.iter())
             && self.set_of == other.set_of
             && self.ends == other.ends
             && self.ids == other.ids
@@ -209,7 +344,7 @@ impl BinSets {
     /// No active bins, with room for `bins` of them (their sets take no room per bin).
     pub fn with_capacity(bins: usize) -> BinSets {
         BinSets {
-            bins: Vec::with_capacity(bins),
+            bins: Bins::with_capacity(bins),
             set_of: Vec::with_capacity(bins),
             ..BinSets::default()
         }
@@ -222,12 +357,12 @@ impl BinSets {
 
     /// True when there is no active bin.
     pub fn is_empty(&self) -> bool {
-        self.bins.is_empty()
+        self.set_of.is_empty()
     }
 
     /// The active bin indices, increasing.
-    pub fn bins(&self) -> &[i64] {
-        &self.bins
+    pub fn bins(&self) -> impl ExactSizeIterator<Item = i64> + DoubleEndedIterator + '_ {
+        self.bins.iter()
     }
 
     /// The service set of the bin at `position` (empty when out of range).
@@ -243,7 +378,7 @@ impl BinSets {
         self.bins
             .iter()
             .zip(&self.set_of)
-            .map(|(&bin, &k)| (bin, dict_set(&self.ends, &self.ids, k)))
+            .map(|(bin, &k)| (bin, dict_set(&self.ends, &self.ids, k)))
     }
 
     /// The number of distinct sets among the bins.
@@ -268,7 +403,7 @@ impl BinSets {
     pub fn push(&mut self, bin: i64, set: &mut Vec<ServiceId>) -> bool {
         set.sort_unstable();
         set.dedup();
-        if set.is_empty() || self.bins.last().is_some_and(|&last| last >= bin) {
+        if set.is_empty() || self.bins.last().is_some_and(|last| last >= bin) {
             return false;
         }
         match self.intern(set) {
@@ -363,8 +498,8 @@ impl BinSets {
         let mut both: Vec<ServiceId> = Vec::new();
         let (mut i, mut j) = (0usize, 0usize);
         loop {
-            let ea = a.bins.get(i).copied().zip(a.set_of.get(i).copied());
-            let eb = b.bins.get(j).copied().zip(b.set_of.get(j).copied());
+            let ea = a.bins.get(i).zip(a.set_of.get(i).copied());
+            let eb = b.bins.get(j).zip(b.set_of.get(j).copied());
             match (ea, eb) {
                 (Some((x, ka)), Some((y, kb))) if x == y => {
                     both.clear();
@@ -535,7 +670,7 @@ mod tests {
         c.push(1, &mut ids(&[1]));
         c.push(2, &mut ids(&[2]));
         assert_ne!(a, c);
-        assert_eq!(a.bins(), c.bins());
+        assert!(a.bins().eq(c.bins()));
         assert_eq!(a.distinct_set_ids(), ids(&[2, 1]));
     }
 
@@ -556,10 +691,113 @@ mod tests {
         );
     }
 
+    #[test]
+    fn bins_past_u32_offsets_are_kept_exactly() {
+        const FAR: i64 = 5_000_000_000;
+        let build = || {
+            let mut s = BinSets::new();
+            for (bin, set) in [
+                (-7, vec![1]),
+                (0, vec![2]),
+                (FAR, vec![1]),
+                (FAR + 1, vec![3]),
+            ] {
+                assert!(s.push(bin, &mut ids(&set)));
+            }
+            s
+        };
+        let mut s = build();
+        let want = [
+            (-7, vec![1]),
+            (0, vec![2]),
+            (FAR, vec![1]),
+            (FAR + 1, vec![3]),
+        ];
+        assert_eq!(sets(&s), want);
+        assert_eq!(s.bins().collect::<Vec<_>>(), [-7, 0, FAR, FAR + 1]);
+        assert_eq!(s.bins().next_back(), Some(FAR + 1));
+        assert_eq!(s.bins().len(), 4);
+        assert_eq!(s.distinct_sets(), 3);
+        assert_eq!(s, build());
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(
+            text,
+            r#"{"bins":[-7,0,5000000000,5000000001],"ends":[1,2,3,4],"ids":[1,2,1,3]}"#
+        );
+        let back: BinSets = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(sets(&back), want);
+        // The same sets one bin apart are not equal.
+        let mut near = BinSets::new();
+        for (bin, set) in [
+            (-7, vec![1]),
+            (0, vec![2]),
+            (FAR, vec![1]),
+            (FAR + 2, vec![3]),
+        ] {
+            assert!(near.push(bin, &mut ids(&set)));
+        }
+        assert_ne!(near, s);
+        // Pushes after the switch, and after shrinking.
+        assert!(!s.push(FAR + 1, &mut ids(&[4])));
+        s.shrink_to_fit();
+        assert!(s.push(FAR + 9, &mut ids(&[4])));
+        assert_eq!(s.bins().collect::<Vec<_>>(), [-7, 0, FAR, FAR + 1, FAR + 9]);
+        // A union of a wide and a narrow side.
+        let mut b = BinSets::new();
+        b.push(0, &mut ids(&[0]));
+        b.push(1, &mut ids(&[0]));
+        let same = ids(&[0, 1, 2, 3, 4]);
+        let u = BinSets::union(&s, &same, &b, &same);
+        assert_eq!(
+            sets(&u),
+            [
+                (-7, vec![1]),
+                (0, vec![0, 2]),
+                (1, vec![0]),
+                (FAR, vec![1]),
+                (FAR + 1, vec![3]),
+                (FAR + 9, vec![4])
+            ]
+        );
+        let mut pushed = BinSets::new();
+        for (bin, set) in sets(&u) {
+            pushed.push(bin, &mut ids(&set));
+        }
+        assert_eq!(u, pushed);
+    }
+
+    #[test]
+    fn offsets_hold_up_to_u32_max_and_extreme_bins_work() {
+        let base = -(1i64 << 40);
+        let top = base + i64::from(u32::MAX);
+        let mut s = BinSets::new();
+        assert!(s.push(base, &mut ids(&[1])));
+        assert!(s.push(top, &mut ids(&[1])));
+        assert_eq!(s.bins().collect::<Vec<_>>(), [base, top]);
+        assert!(matches!(s.bins, Bins::Offsets { .. }));
+        assert!(s.push(top + 1, &mut ids(&[2])));
+        assert!(matches!(s.bins, Bins::Wide(_)));
+        assert_eq!(s.bins().collect::<Vec<_>>(), [base, top, top + 1]);
+        let mut e = BinSets::new();
+        assert!(e.push(i64::MIN, &mut ids(&[0])));
+        assert!(e.push(-1, &mut ids(&[0])));
+        assert!(e.push(i64::MAX, &mut ids(&[1])));
+        assert!(!e.push(i64::MAX, &mut ids(&[2])));
+        assert_eq!(
+            sets(&e),
+            [(i64::MIN, vec![0]), (-1, vec![0]), (i64::MAX, vec![1])]
+        );
+        let back: BinSets = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+    }
+
     /// (bin step, set) pairs: bins from the cumulative steps (a step of 0 is a push that
-    /// must be ignored), sets from a few ids so that they repeat.
+    /// must be ignored; now and then a step of 2^33 takes the bins past u32 offsets), sets
+    /// from a few ids so that they repeat.
     fn pushes() -> impl Strategy<Value = Vec<(i64, Vec<u32>)>> {
-        proptest::collection::vec((0i64..4, proptest::collection::vec(0u32..6, 0..4)), 0..60)
+        let step = prop_oneof![20 => 0i64..4, 1 => Just(1i64 << 33)];
+        proptest::collection::vec((step, proptest::collection::vec(0u32..6, 0..4)), 0..60)
     }
 
     /// The pushes into a plain map (what a BinSets must hold).
