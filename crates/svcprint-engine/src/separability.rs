@@ -22,6 +22,25 @@ pub struct Separability {
     pub margin: Option<f64>,
 }
 
+impl Separability {
+    /// Export `export` of device `device` with its two best similarities; the margin
+    /// follows from them.
+    fn of(device: usize, export: usize, same: Option<f64>, other: Option<f64>) -> Separability {
+        Separability {
+            device,
+            export,
+            same_device: same,
+            other_device: other,
+            margin: same.zip(other).map(|(a, b)| a - b),
+        }
+    }
+}
+
+/// The larger of a best-so-far and a similarity (the similarity when there is none yet).
+fn best(so_far: Option<f64>, s: f64) -> Option<f64> {
+    Some(so_far.map_or(s, |x| x.max(s)))
+}
+
 /// method.md M9 separability of every export of `devices` (their fingerprints must use
 /// one service table, as the exports of one [`crate::Activity`] do).
 ///
@@ -68,7 +87,6 @@ pub fn separability(devices: &[DeviceExports], sim: Similarity) -> Vec<Separabil
             }
         }
     }
-    let max = |a: Option<f64>, s: f64| Some(a.map_or(s, |x: f64| x.max(s)));
     // (same device, other device) per (device, class).
     let mut answers: FxHashMap<(usize, usize), (Option<f64>, Option<f64>)> = FxHashMap::default();
     let mut row: Vec<f64> = Vec::with_capacity(classes.len());
@@ -80,16 +98,16 @@ pub fn separability(devices: &[DeviceExports], sim: Similarity) -> Vec<Separabil
         let mut first: Option<(usize, f64)> = None;
         let mut second: Option<f64> = None;
         for (d, counts) in per_device.iter().enumerate() {
-            let Some(best) = counts.iter().fold(None, |acc, &(k, _)| max(acc, at(k))) else {
+            let Some(here) = counts.iter().fold(None, |acc, &(k, _)| best(acc, at(k))) else {
                 continue;
             };
             match first {
-                Some((_, top)) if max(Some(top), best) == Some(top) => second = max(second, best),
+                Some((_, top)) if best(Some(top), here) == Some(top) => second = best(second, here),
                 _ => {
                     second = first
                         .map(|(_, top)| top)
-                        .map_or(second, |top| max(second, top));
-                    first = Some((d, best));
+                        .map_or(second, |top| best(second, top));
+                    first = Some((d, here));
                 }
             }
         }
@@ -98,7 +116,7 @@ pub fn separability(devices: &[DeviceExports], sim: Similarity) -> Vec<Separabil
             let same = counts
                 .iter()
                 .filter(|&&(k, n)| k != c || n >= 2)
-                .fold(None, |acc, &(k, _)| max(acc, at(k)));
+                .fold(None, |acc, &(k, _)| best(acc, at(k)));
             let other = match first {
                 Some((top_device, _)) if top_device == d => second,
                 top => top.map(|(_, v)| v),
@@ -109,13 +127,7 @@ pub fn separability(devices: &[DeviceExports], sim: Similarity) -> Vec<Separabil
     all.iter()
         .map(|&(d, e, c)| {
             let (same, other) = answers.get(&(d, c)).copied().unwrap_or((None, None));
-            Separability {
-                device: d,
-                export: e,
-                same_device: same,
-                other_device: other,
-                margin: same.zip(other).map(|(a, b)| a - b),
-            }
+            Separability::of(d, e, same, other)
         })
         .collect()
 }
@@ -133,7 +145,6 @@ pub fn separability_pairwise(devices: &[DeviceExports], sim: Similarity) -> Vec<
                 .map(move |(e, x)| (d, e, &x.fingerprint))
         })
         .collect();
-    let max = |a: Option<f64>, s: f64| Some(a.map_or(s, |x: f64| x.max(s)));
     all.iter()
         .enumerate()
         .map(|(i, &(d, e, f))| {
@@ -144,18 +155,12 @@ pub fn separability_pairwise(devices: &[DeviceExports], sim: Similarity) -> Vec<
                 }
                 let s = sim.of(f, g);
                 if d2 == d {
-                    same = max(same, s);
+                    same = best(same, s);
                 } else {
-                    other = max(other, s);
+                    other = best(other, s);
                 }
             }
-            Separability {
-                device: d,
-                export: e,
-                same_device: same,
-                other_device: other,
-                margin: same.zip(other).map(|(a, b)| a - b),
-            }
+            Separability::of(d, e, same, other)
         })
         .collect()
 }
