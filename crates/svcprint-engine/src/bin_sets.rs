@@ -545,6 +545,15 @@ mod tests {
             .collect()
     }
 
+    /// The bins and sets pushed one by one into a new BinSets (the canonical layout).
+    fn pushed(bins: &[(i64, Vec<u32>)]) -> BinSets {
+        let mut s = BinSets::new();
+        for (bin, set) in bins {
+            s.push(*bin, &mut ids(set));
+        }
+        s
+    }
+
     #[test]
     fn push_sorts_dedups_and_keeps_time_order() {
         let mut s = BinSets::new();
@@ -649,11 +658,7 @@ mod tests {
             [(1, vec![4, 7]), (2, vec![4, 7]), (5, vec![4, 7])]
         );
         assert_eq!(u.distinct_sets(), 1);
-        let mut pushed = BinSets::new();
-        for (bin, set) in sets(&u) {
-            pushed.push(bin, &mut ids(&set));
-        }
-        assert_eq!(u, pushed);
+        assert_eq!(u, pushed(&sets(&u)));
     }
 
     #[test]
@@ -760,11 +765,7 @@ mod tests {
                 (FAR + 9, vec![4])
             ]
         );
-        let mut pushed = BinSets::new();
-        for (bin, set) in sets(&u) {
-            pushed.push(bin, &mut ids(&set));
-        }
-        assert_eq!(u, pushed);
+        assert_eq!(u, pushed(&sets(&u)));
     }
 
     #[test]
@@ -868,11 +869,7 @@ mod tests {
                 want.into_iter().map(|(bin, set)| (bin, set.into_iter().collect())).collect();
             prop_assert_eq!(sets(&u), want.clone());
             // The same as pushing the result bin by bin (the dictionary is canonical).
-            let mut pushed = BinSets::new();
-            for (bin, set) in &want {
-                pushed.push(*bin, &mut ids(set));
-            }
-            prop_assert_eq!(u, pushed);
+            prop_assert_eq!(u, pushed(&want));
         }
     }
 }
