@@ -238,8 +238,7 @@ impl TryFrom<BinSetsRepr> for BinSets {
                 return Err(BinSetsError::SetNotSorted { position });
             }
             let k = out.intern(set).ok_or(BinSetsError::TooLarge { position })?;
-            out.bins.push(bin);
-            out.set_of.push(k);
+            out.append(bin, k);
             start = end;
         }
         if start != r.ids.len() {
@@ -408,12 +407,17 @@ impl BinSets {
         }
         match self.intern(set) {
             Some(k) => {
-                self.bins.push(bin);
-                self.set_of.push(k);
+                self.append(bin, k);
                 true
             }
             None => false,
         }
+    }
+
+    /// Appends `bin` (after the last one) with dictionary set `k`.
+    fn append(&mut self, bin: i64, k: u32) {
+        self.bins.push(bin);
+        self.set_of.push(k);
     }
 
     /// Releases spare capacity and the lookup table `push` uses (rebuilt by the next
@@ -491,8 +495,7 @@ impl BinSets {
                 }
             };
             if let Some(m) = mapped {
-                out.bins.push(bin);
-                out.set_of.push(m);
+                out.append(bin, m);
             }
         };
         let mut both: Vec<ServiceId> = Vec::new();
